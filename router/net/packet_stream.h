@@ -1,0 +1,66 @@
+#pragma once
+// A TCP socket with a read buffer that speaks MySQL packets: reads whole logical payloads
+// (re-assembling split packets, zero-copy when the payload is a single packet) for the places
+// that must understand a message, and exposes the raw buffer to the forwarder, which passes
+// result packets through without copying them into messages.
+
+#include "router/net/asio_prelude.h"
+
+#include <cstdint>
+#include <string>
+
+#include "router/protocol/packet.h"
+
+namespace sg::net {
+
+class PacketStream {
+ public:
+  enum class ReadStatus : uint8_t { kOk, kClosed, kTooLarge };
+
+  struct Packet {
+    protocol::ByteSpan payload;  // valid until the next read on this stream
+    protocol::ByteSpan raw;      // header + payload as received, when not split (else empty)
+    uint8_t seq = 0;             // sequence id of the first packet
+    uint8_t lastSeq = 0;         // of the last packet (== seq unless split)
+  };
+
+  PacketStream(tcp::socket socket, size_t maxPayload);
+
+  tcp::socket& socket() { return socket_; }
+  bool isOpen() const { return socket_.is_open(); }
+  void close();
+  void setNoDelay();
+  void setMaxPayload(size_t n) { maxPayload_ = n; }
+  const std::string& peer() const { return peer_; }
+  void setPeer(std::string p) { peer_ = std::move(p); }
+
+  // Reads the next logical payload into `out`.
+  awaitable<ReadStatus> readPacket(Packet& out);
+  // Writes all bytes; false if the peer is gone.
+  awaitable<bool> write(protocol::ByteSpan bytes);
+  // Frames `payload` with sequence id `seq` and writes it; returns false on error.
+  awaitable<bool> writePacket(protocol::ByteSpan payload, uint8_t seq);
+
+  // Raw access for the forwarder: the unread bytes in the buffer.
+  const uint8_t* data() const { return buf_.data() + start_; }
+  size_t available() const { return end_ - start_; }
+  void consume(size_t n) { start_ += n; }
+  // Reads at least one more byte into the buffer (making room, growing it to hold `want` unread
+  // bytes if needed); false on EOF or error.
+  awaitable<bool> fill(size_t want = 0);
+  // Releases memory a large packet made the buffer grow to, once nothing is buffered.
+  void shrinkIfIdle();
+
+ private:
+  void makeRoom(size_t want);
+
+  tcp::socket socket_;
+  size_t maxPayload_;
+  std::string peer_;
+  protocol::Bytes buf_;
+  size_t start_ = 0;
+  size_t end_ = 0;
+  protocol::Bytes assembled_;  // a split payload, put together
+};
+
+}  // namespace sg::net

@@ -1,0 +1,81 @@
+#pragma once
+// What every client session of one shardgate process shares: settings, the accounts, the
+// current shard map (an immutable snapshot, swapped atomically on reload), what the backends
+// announced about themselves, and connection counters. Thread-safe.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "router/net/authenticator.h"
+#include "shardmap/shard_map.h"
+
+namespace sg::net {
+
+struct ProxySettings {
+  uint32_t maxConnections = 10000;
+  size_t maxAllowedPacket = 64 * 1024 * 1024;
+  std::string serverVersion;  // empty: learn it from the default shard's master
+  std::string backendUser;
+  std::string backendPassword;
+  std::chrono::milliseconds connectTimeout{1000};
+};
+
+// What the default shard's master said in its greeting; clients are offered the same.
+struct ServerIdentity {
+  std::string version = "8.0.35-shardgate";
+  uint32_t capabilities = 0xFFFFFFFF;  // unknown yet: offer everything shardgate supports
+  uint8_t collation = 45;              // utf8mb4_general_ci
+  bool learned = false;
+};
+
+class ProxyContext {
+ public:
+  ProxyContext(ProxySettings settings, std::shared_ptr<Authenticator> auth,
+               std::shared_ptr<const shardmap::ShardMap> map)
+      : settings_(std::move(settings)), auth_(std::move(auth)), map_(std::move(map)) {}
+
+  const ProxySettings& settings() const { return settings_; }
+  Authenticator& auth() { return *auth_; }
+
+  std::shared_ptr<const shardmap::ShardMap> shardMap() const { return std::atomic_load(&map_); }
+  void setShardMap(std::shared_ptr<const shardmap::ShardMap> m) { std::atomic_store(&map_, std::move(m)); }
+
+  ServerIdentity identity() const {
+    std::lock_guard lock(identityMutex_);
+    return identity_;
+  }
+  void setIdentity(ServerIdentity id) {
+    std::lock_guard lock(identityMutex_);
+    identity_ = std::move(id);
+  }
+
+  uint32_t nextConnectionId() { return connectionIds_.fetch_add(1, std::memory_order_relaxed); }
+  // Counts a client in; false (and nothing counted) when max_connections is reached.
+  bool admitClient() {
+    uint32_t n = clients_.load(std::memory_order_relaxed);
+    do {
+      if (n >= settings_.maxConnections) return false;
+    } while (!clients_.compare_exchange_weak(n, n + 1, std::memory_order_relaxed));
+    clientsTotal_.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+  void releaseClient() { clients_.fetch_sub(1, std::memory_order_relaxed); }
+  uint32_t clients() const { return clients_.load(std::memory_order_relaxed); }
+  uint64_t clientsTotal() const { return clientsTotal_.load(std::memory_order_relaxed); }
+
+ private:
+  ProxySettings settings_;
+  std::shared_ptr<Authenticator> auth_;
+  std::shared_ptr<const shardmap::ShardMap> map_;
+  mutable std::mutex identityMutex_;
+  ServerIdentity identity_;
+  std::atomic<uint32_t> connectionIds_{1};
+  std::atomic<uint32_t> clients_{0};
+  std::atomic<uint64_t> clientsTotal_{0};
+};
+
+}  // namespace sg::net
