@@ -10,6 +10,7 @@
 
 #include "router/config/config.h"
 #include "router/net/server.h"
+#include "router/net/tls_context.h"
 #include "router/protocol/auth.h"
 
 namespace {
@@ -106,7 +107,17 @@ int main(int argc, char** argv) {
   settings.backendUser = cfg.backend.user;
   settings.backendPassword = cfg.backend.password;
   settings.connectTimeout = std::chrono::milliseconds(cfg.backend.connectTimeoutMs);
-  auto ctx = std::make_shared<sg::net::ProxyContext>(std::move(settings), auth, cfg.shardMap);
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (cfg.listen.tls) {
+    std::string tlsError;
+    tls = sg::net::makeServerTlsContext(cfg.listen.tlsCertFile, cfg.listen.tlsKeyFile, tlsError);
+    if (!tls) {
+      std::cerr << "error: " << tlsError << "\n";
+      return kExitConfig;
+    }
+  }
+  auto ctx = std::make_shared<sg::net::ProxyContext>(std::move(settings), auth, cfg.shardMap,
+                                                     std::move(tls));
 
   sg::net::Server server(ctx, cfg.listen.threads);
   std::string error;

@@ -28,8 +28,9 @@ awaitable<bool> sendAccessDenied(PacketStream& client, uint8_t seq, uint32_t cap
 
 }  // namespace
 
-uint32_t offeredCapabilities(const ServerIdentity& backend) {
-  return kSupportedCapabilities & (backend.capabilities | kConnectionPhaseCapabilities);
+uint32_t offeredCapabilities(const ServerIdentity& backend, bool tls) {
+  uint32_t caps = kSupportedCapabilities & (backend.capabilities | kConnectionPhaseCapabilities);
+  return tls ? caps | cap::kSsl : caps & ~cap::kSsl;
 }
 
 awaitable<bool> sendError(PacketStream& client, uint8_t seq, uint32_t caps, uint16_t code,
@@ -106,14 +107,22 @@ awaitable<bool> authenticateClient(PacketStream& client, Authenticator& auth,
     seq = pkt.lastSeq + 1;
   }
   spdlog::debug("client {}: full authentication data of {} bytes", peerHost(client), pkt.payload.size());
+  if (client.isTls()) {
+    // Over TLS the client sends the password itself, NUL-terminated.
+    std::string pw = strOf(pkt.payload);
+    if (!pw.empty() && pw.back() == '\0') pw.pop_back();
+    if (auth.verifyPlaintext(*account, pw)) {
+      auth.rememberFastAuth(user);
+      co_return true;
+    }
+    co_await sendAccessDenied(client, seq, caps, user, true);
+    co_return false;
+  }
   auto plain = auth.rsaKey().decrypt(strOf(pkt.payload));
   if (plain) {
-    // (password + NUL) XOR scramble.
-    std::string pw = protocol::xorPassword(*plain, scramble.substr(0, 20));
-    // xorPassword appends a NUL before XOR-ing; undo by trimming what follows the first NUL.
-    auto nul = pw.find('\0');
-    if (nul != std::string::npos) pw.resize(nul);
-    if (auth.verifyPlaintext(*account, pw)) {
+    // The plaintext is (password + NUL) XOR scramble.
+    auto pw = protocol::unxorPassword(*plain, scramble);
+    if (pw && auth.verifyPlaintext(*account, *pw)) {
       auth.rememberFastAuth(user);
       co_return true;
     }
@@ -135,7 +144,7 @@ awaitable<ClientLogin> acceptClientLogin(PacketStream& client, ProxyContext& ctx
   greeting.serverVersion = identity.version;
   greeting.connectionId = connectionId;
   greeting.authData = protocol::makeScramble(20);
-  greeting.capabilities = offeredCapabilities(identity);
+  greeting.capabilities = offeredCapabilities(identity, ctx.tls() != nullptr);
   greeting.collation = identity.collation;
   greeting.status = protocol::status::kAutocommit;
   greeting.authPlugin = ctx.auth().defaultPlugin();
@@ -157,9 +166,23 @@ awaitable<ClientLogin> acceptClientLogin(PacketStream& client, ProxyContext& ctx
     co_return login;
   }
   if (response->isSslRequest) {
-    co_await sendError(client, seq, cap::kProtocol41, protocol::err::kHandshake, "08S01",
-                       "Bad handshake: shardgate does not offer TLS on this listener");
-    co_return login;
+    if (!ctx.tls()) {
+      co_await sendError(client, seq, cap::kProtocol41, protocol::err::kHandshake, "08S01",
+                         "Bad handshake: TLS is not enabled on this listener");
+      co_return login;
+    }
+    if (!co_await client.startServerTls(*ctx.tls())) co_return login;
+    // The real handshake response follows, encrypted.
+    st = co_await client.readPacket(pkt);
+    if (st == PacketStream::ReadStatus::kClosed) co_return login;
+    response = st == PacketStream::ReadStatus::kOk ? protocol::HandshakeResponse::parse(pkt.payload)
+                                                    : std::nullopt;
+    if (!response || response->isSslRequest || pkt.seq != seq) {
+      co_await sendError(client, static_cast<uint8_t>(seq + 1), 0, protocol::err::kHandshake,
+                         "08S01", "Bad handshake");
+      co_return login;
+    }
+    seq = static_cast<uint8_t>(pkt.lastSeq + 1);
   }
   const uint32_t caps = response->capabilities & greeting.capabilities;
   std::string clientPlugin = (caps & cap::kPluginAuth) && !response->authPlugin.empty()

@@ -25,15 +25,15 @@ inline constexpr uint32_t kSupportedCapabilities =
     cap::kIgnoreSigpipe | cap::kTransactions | cap::kReserved | cap::kSecureConnection |
     cap::kMultiStatements | cap::kMultiResults | cap::kPsMultiResults | cap::kPluginAuth |
     cap::kConnectAttrs | cap::kPluginAuthLenencData | cap::kCanHandleExpiredPasswords |
-    cap::kSessionTrack | cap::kDeprecateEof;
+    cap::kSessionTrack | cap::kDeprecateEof | cap::kSsl;
 
 // Capabilities that only concern the connection phase, which shardgate handles itself.
 inline constexpr uint32_t kConnectionPhaseCapabilities =
     cap::kLongPassword | cap::kConnectWithDb | cap::kProtocol41 | cap::kInteractive |
     cap::kIgnoreSigpipe | cap::kReserved | cap::kSecureConnection | cap::kPluginAuth |
-    cap::kConnectAttrs | cap::kPluginAuthLenencData | cap::kCanHandleExpiredPasswords;
+    cap::kConnectAttrs | cap::kPluginAuthLenencData | cap::kCanHandleExpiredPasswords | cap::kSsl;
 
-uint32_t offeredCapabilities(const ServerIdentity& backend);
+uint32_t offeredCapabilities(const ServerIdentity& backend, bool tls);
 
 struct ClientLogin {
   bool ok = false;

@@ -20,6 +20,15 @@ void PacketStream::setNoDelay() {
   socket_.set_option(tcp::no_delay(true), ec);
 }
 
+awaitable<bool> PacketStream::startServerTls(asio::ssl::context& context) {
+  if (available() > 0) co_return false;  // the client must not send before the TLS handshake
+  tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, context);
+  boost::system::error_code ec;
+  co_await tls_->async_handshake(asio::ssl::stream_base::server,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+  co_return !ec;
+}
+
 void PacketStream::close() {
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_both, ec);
@@ -52,8 +61,9 @@ void PacketStream::shrinkIfIdle() {
 awaitable<bool> PacketStream::fill(size_t want) {
   makeRoom(want);
   boost::system::error_code ec;
-  size_t n = co_await socket_.async_read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_),
-                                              asio::redirect_error(asio::use_awaitable, ec));
+  auto space = asio::buffer(buf_.data() + end_, buf_.size() - end_);
+  size_t n = tls_ ? co_await tls_->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec))
+                  : co_await socket_.async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
   if (ec || n == 0) co_return false;
   end_ += n;
   co_return true;
@@ -94,8 +104,12 @@ awaitable<PacketStream::ReadStatus> PacketStream::readPacket(Packet& out) {
 
 awaitable<bool> PacketStream::write(protocol::ByteSpan bytes) {
   boost::system::error_code ec;
-  co_await asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()),
-                             asio::redirect_error(asio::use_awaitable, ec));
+  auto data = asio::buffer(bytes.data(), bytes.size());
+  if (tls_) {
+    co_await asio::async_write(*tls_, data, asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    co_await asio::async_write(socket_, data, asio::redirect_error(asio::use_awaitable, ec));
+  }
   co_return !ec;
 }
 

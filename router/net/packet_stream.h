@@ -7,6 +7,7 @@
 #include "router/net/asio_prelude.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "router/protocol/packet.h"
@@ -30,6 +31,9 @@ class PacketStream {
   bool isOpen() const { return socket_.is_open(); }
   void close();
   void setNoDelay();
+  // Switches the connection to TLS as its server (after a client's SSLRequest); false on failure.
+  awaitable<bool> startServerTls(asio::ssl::context& context);
+  bool isTls() const { return tls_ != nullptr; }
   void setMaxPayload(size_t n) { maxPayload_ = n; }
   const std::string& peer() const { return peer_; }
   void setPeer(std::string p) { peer_ = std::move(p); }
@@ -55,6 +59,7 @@ class PacketStream {
   void makeRoom(size_t want);
 
   tcp::socket socket_;
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
   size_t maxPayload_;
   std::string peer_;
   protocol::Bytes buf_;

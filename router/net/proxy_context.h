@@ -13,6 +13,10 @@
 #include "router/net/authenticator.h"
 #include "shardmap/shard_map.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace sg::net {
 
 struct ProxySettings {
@@ -35,11 +39,17 @@ struct ServerIdentity {
 class ProxyContext {
  public:
   ProxyContext(ProxySettings settings, std::shared_ptr<Authenticator> auth,
-               std::shared_ptr<const shardmap::ShardMap> map)
-      : settings_(std::move(settings)), auth_(std::move(auth)), map_(std::move(map)) {}
+               std::shared_ptr<const shardmap::ShardMap> map,
+               std::shared_ptr<boost::asio::ssl::context> tls)
+      : settings_(std::move(settings)),
+        auth_(std::move(auth)),
+        map_(std::move(map)),
+        tls_(std::move(tls)) {}
 
   const ProxySettings& settings() const { return settings_; }
   Authenticator& auth() { return *auth_; }
+  // TLS for client connections; nullptr when disabled.
+  boost::asio::ssl::context* tls() const { return tls_.get(); }
 
   std::shared_ptr<const shardmap::ShardMap> shardMap() const { return std::atomic_load(&map_); }
   void setShardMap(std::shared_ptr<const shardmap::ShardMap> m) { std::atomic_store(&map_, std::move(m)); }
@@ -71,6 +81,7 @@ class ProxyContext {
   ProxySettings settings_;
   std::shared_ptr<Authenticator> auth_;
   std::shared_ptr<const shardmap::ShardMap> map_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
   mutable std::mutex identityMutex_;
   ServerIdentity identity_;
   std::atomic<uint32_t> connectionIds_{1};

@@ -1,0 +1,94 @@
+// The `shardmap` command-line tool: checks a shard-map file before it is deployed, and tells which
+// shard owns a shard-key value. Exit codes: 0 success, 1 invalid file or no owner, 2 usage.
+
+#include <charconv>
+#include <cstdint>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shardmap/shard_map_loader.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+constexpr std::string_view kUsage =
+    "usage: shardmap check FILE        validate a shard map (warnings and errors on stderr)\n"
+    "       shardmap lookup FILE KEY   print the shard that owns shard-key value KEY\n";
+
+int usageError(std::string_view problem) {
+  std::cerr << "shardmap: " << problem << "\n" << kUsage;
+  return kExitUsage;
+}
+
+void printDiagnostics(const sg::shardmap::LoadResult& result) {
+  for (auto w : result.warnings) {
+    w.message = "warning: " + w.message;
+    std::cerr << w.str() << "\n";
+  }
+  for (const auto& e : result.errors) std::cerr << e.str() << "\n";
+}
+
+int check(const std::string& file) {
+  auto result = sg::shardmap::loadShardMapFile(file);
+  printDiagnostics(result);
+  if (!result.ok()) {
+    std::cerr << file << ": " << result.errors.size() << " error(s)\n";
+    return kExitFailed;
+  }
+  const auto& map = *result.map;
+  std::cout << file << ": ok (version " << map.version() << ", " << map.shards().size()
+            << " shard(s), " << map.ranges().size() << " range(s), " << map.shardedTables().size()
+            << " sharded and " << map.globalTables().size() << " global table(s))\n";
+  return kExitOk;
+}
+
+int lookup(const std::string& file, std::string_view keyText) {
+  int64_t key = 0;
+  auto [ptr, ec] = std::from_chars(keyText.data(), keyText.data() + keyText.size(), key);
+  if (keyText.empty() || ec != std::errc() || ptr != keyText.data() + keyText.size()) {
+    std::cerr << "shardmap: '" << keyText << "' is not a signed 64-bit integer key\n";
+    return kExitFailed;
+  }
+  auto result = sg::shardmap::loadShardMapFile(file);
+  if (!result.ok()) {
+    for (const auto& e : result.errors) std::cerr << e.str() << "\n";
+    return kExitFailed;
+  }
+  const sg::shardmap::Shard* shard = result.map->lookup(key);
+  if (shard == nullptr) {
+    std::cerr << "shardmap: no range owns key " << key << "\n";
+    return kExitFailed;
+  }
+  std::cout << shard->name << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A "--" anywhere is dropped, so `shardmap lookup FILE -- -5` works as well as `... -5`.
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) != "--") args.emplace_back(argv[i]);
+  }
+  if (args.empty()) return usageError("missing command");
+  const std::string& command = args[0];
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (command == "check") {
+    if (args.size() != 2) return usageError("check takes exactly one FILE");
+    return check(args[1]);
+  }
+  if (command == "lookup") {
+    if (args.size() != 3) return usageError("lookup takes FILE and KEY");
+    return lookup(args[1], args[2]);
+  }
+  return usageError("unknown command '" + command + "'");
+}

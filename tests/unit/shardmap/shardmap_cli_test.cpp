@@ -1,0 +1,166 @@
+// The `shardmap` CLI, run as a process: exit codes, stdout and stderr.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "tests/unit/shardmap/temp_dir.h"
+
+namespace sg::shardmap {
+namespace {
+
+struct CliRun {
+  int exitCode = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string quote(const std::string& arg) {
+  std::string out = "'";
+  for (char c : arg) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+class ShardmapCli : public ::testing::Test {
+ protected:
+  CliRun run(const std::vector<std::string>& args) {
+    std::string command = quote(SHARDMAP_CLI_PATH);
+    for (const auto& a : args) command += " " + quote(a);
+    auto out = dir_.path() / "stdout";
+    auto err = dir_.path() / "stderr";
+    command += " >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
+    int status = std::system(command.c_str());
+    CliRun result;
+    if (status != -1 && WIFEXITED(status)) result.exitCode = WEXITSTATUS(status);
+    result.out = slurp(out);
+    result.err = slurp(err);
+    return result;
+  }
+
+  sg::testing::TempDir dir_;
+  const std::string goodMap_ = dir_.write("good.toml", R"(version = 3
+default_shard = "s0"
+[sharded_tables]
+users = "id"
+[shards.s0]
+master = "h:1"
+[shards.s1]
+master = "h:2"
+[[ranges]]
+start = 0
+end = 100
+shard = "s0"
+[[ranges]]
+start = 200
+shard = "s1"
+)");
+  const std::string badMap_ = dir_.write("bad.toml", R"(version = 1
+default_shard = "nope"
+[shards.s0]
+master = "h"
+)");
+};
+
+TEST_F(ShardmapCli, CheckValidFilePrintsSummaryAndWarnings) {
+  CliRun r = run({"check", goodMap_});
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("ok (version 3, 2 shard(s), 2 range(s)"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find(goodMap_ + ":13: warning: keys [100, 200) belong to no shard"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(ShardmapCli, CheckInvalidFileListsEveryError) {
+  CliRun r = run({"check", badMap_});
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(r.err.find(badMap_ + ":2: default_shard: unknown shard 'nope'"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(badMap_ + ":4: shards.s0.master: bad address 'h'"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("2 error(s)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(ShardmapCli, CheckMissingFileFails) {
+  CliRun r = run({"check", (dir_.path() / "absent.toml").string()});
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(r.err.find("cannot read file"), std::string::npos) << r.err;
+}
+
+struct LookupCase {
+  std::string key;
+  int exitCode;
+  std::string out;  // exact stdout
+  std::string err;  // substring of stderr
+};
+
+TEST_F(ShardmapCli, Lookup) {
+  const LookupCase cases[] = {
+      {"0", 0, "s0\n", ""},
+      {"99", 0, "s0\n", ""},
+      {"100", 1, "", "no range owns key 100"},
+      {"200", 0, "s1\n", ""},
+      {"9223372036854775807", 0, "s1\n", ""},
+      {"-1", 1, "", "no range owns key -1"},
+      {"-9223372036854775808", 1, "", "no range owns key -9223372036854775808"},
+      {"9223372036854775808", 1, "", "is not a signed 64-bit integer key"},
+      {"12abc", 1, "", "'12abc' is not a signed 64-bit integer key"},
+      {"", 1, "", "is not a signed 64-bit integer key"},
+  };
+  for (const auto& c : cases) {
+    CliRun r = run({"lookup", goodMap_, c.key});
+    EXPECT_EQ(r.exitCode, c.exitCode) << "key " << c.key << ": " << r.err;
+    EXPECT_EQ(r.out, c.out) << "key " << c.key;
+    EXPECT_NE(r.err.find(c.err), std::string::npos) << "key " << c.key << ": " << r.err;
+  }
+}
+
+TEST_F(ShardmapCli, LookupAcceptsDoubleDashBeforeNegativeKey) {
+  CliRun r = run({"lookup", goodMap_, "--", "-1"});
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(r.err.find("no range owns key -1"), std::string::npos) << r.err;
+}
+
+TEST_F(ShardmapCli, LookupInInvalidFileFails) {
+  CliRun r = run({"lookup", badMap_, "1"});
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(r.err.find("unknown shard 'nope'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(ShardmapCli, UsageErrorsExitTwo) {
+  const std::vector<std::vector<std::string>> cases = {
+      {},
+      {"frobnicate", goodMap_},
+      {"check"},
+      {"check", goodMap_, goodMap_},
+      {"lookup", goodMap_},
+      {"lookup", goodMap_, "1", "2"},
+  };
+  for (const auto& args : cases) {
+    CliRun r = run(args);
+    EXPECT_EQ(r.exitCode, 2) << ::testing::PrintToString(args);
+    EXPECT_NE(r.err.find("usage: shardmap check FILE"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("route"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(ShardmapCli, HelpGoesToStdout) {
+  CliRun r = run({"--help"});
+  EXPECT_EQ(r.exitCode, 0);
+  EXPECT_NE(r.out.find("usage: shardmap check FILE"), std::string::npos);
+  EXPECT_NE(r.out.find("shardmap lookup FILE KEY"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sg::shardmap
