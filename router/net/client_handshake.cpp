@@ -156,7 +156,7 @@ awaitable<ClientLogin> acceptClientLogin(PacketStream& client, ProxyContext& ctx
   auto st = co_await client.readPacket(pkt);
   if (st == PacketStream::ReadStatus::kClosed) co_return login;
   uint8_t seq = static_cast<uint8_t>(pkt.lastSeq + 1);
-  if (st == PacketStream::ReadStatus::kTooLarge) {
+  if (st != PacketStream::ReadStatus::kOk) {
     co_await sendError(client, 2, 0, protocol::err::kHandshake, "08S01", "Bad handshake");
     co_return login;
   }

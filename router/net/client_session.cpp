@@ -161,7 +161,7 @@ awaitable<bool> ClientSession::commandLoop() {
                          "Got a packet bigger than 'max_allowed_packet' bytes");
       co_return false;
     }
-    if (cmd.seq != 0) {
+    if (st == PacketStream::ReadStatus::kOutOfOrder || cmd.seq != 0) {
       co_await sendError(client_, static_cast<uint8_t>(cmd.lastSeq + 1), caps_,
                          protocol::err::kNetPacketsOutOfOrder, "08S01", "Got packets out of order");
       co_return false;

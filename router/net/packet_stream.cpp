@@ -70,36 +70,28 @@ awaitable<bool> PacketStream::fill(size_t want) {
 }
 
 awaitable<PacketStream::ReadStatus> PacketStream::readPacket(Packet& out) {
-  bool split = false;
-  assembled_.clear();
   for (;;) {
-    while (available() < protocol::kHeaderSize) {
-      if (!co_await fill(protocol::kHeaderSize)) co_return ReadStatus::kClosed;
+    protocol::ByteSpan buffered(data(), available());
+    protocol::Frame f = protocol::scanFrame(buffered, maxPayload_);
+    switch (f.status) {
+      case protocol::Frame::Status::kTooLarge:
+        co_return ReadStatus::kTooLarge;
+      case protocol::Frame::Status::kOutOfOrder:
+        co_return ReadStatus::kOutOfOrder;
+      case protocol::Frame::Status::kNeedMore:
+        if (!co_await fill(f.wanted)) co_return ReadStatus::kClosed;
+        continue;
+      case protocol::Frame::Status::kReady:
+        break;
     }
-    protocol::PacketHeader h = protocol::parseHeader(data());
-    size_t total = protocol::kHeaderSize + h.length;
-    size_t logical = assembled_.size() + h.length;
-    if (logical > maxPayload_) co_return ReadStatus::kTooLarge;
-    while (available() < total) {
-      if (!co_await fill(total)) co_return ReadStatus::kClosed;
-    }
-    const uint8_t* p = data();
-    if (!split) out.seq = h.seq;
-    out.lastSeq = h.seq;
-    if (!split && h.length < protocol::kMaxPacketPayload) {
-      out.payload = protocol::ByteSpan(p + protocol::kHeaderSize, h.length);
-      out.raw = protocol::ByteSpan(p, total);
-      consume(total);  // bytes stay in place until the next read
-      co_return ReadStatus::kOk;
-    }
-    split = true;
-    assembled_.insert(assembled_.end(), p + protocol::kHeaderSize, p + total);
-    consume(total);
-    if (h.length < protocol::kMaxPacketPayload) break;
+    // The bytes stay in place until the next read, so a single packet is returned uncopied.
+    out.payload = protocol::framePayload(buffered, f, assembled_);
+    out.raw = f.packets == 1 ? buffered.first(f.consumed) : protocol::ByteSpan();
+    out.seq = f.firstSeq;
+    out.lastSeq = f.lastSeq;
+    consume(f.consumed);
+    co_return ReadStatus::kOk;
   }
-  out.payload = protocol::ByteSpan(assembled_);
-  out.raw = {};
-  co_return ReadStatus::kOk;
 }
 
 awaitable<bool> PacketStream::write(protocol::ByteSpan bytes) {

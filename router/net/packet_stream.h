@@ -16,7 +16,7 @@ namespace sg::net {
 
 class PacketStream {
  public:
-  enum class ReadStatus : uint8_t { kOk, kClosed, kTooLarge };
+  enum class ReadStatus : uint8_t { kOk, kClosed, kTooLarge, kOutOfOrder };
 
   struct Packet {
     protocol::ByteSpan payload;  // valid until the next read on this stream

@@ -197,6 +197,60 @@ uint8_t appendPackets(Bytes& out, ByteSpan payload, uint8_t seq) {
   return seq;
 }
 
+Frame scanFrame(ByteSpan buffered, size_t maxPayload, std::optional<uint8_t> expectSeq) {
+  Frame f;
+  size_t pos = 0;
+  size_t total = 0;
+  for (;;) {
+    if (buffered.size() - pos < kHeaderSize) {
+      f.wanted = pos + kHeaderSize;
+      return f;
+    }
+    PacketHeader h = parseHeader(buffered.data() + pos);
+    if (f.packets == 0) {
+      if (expectSeq && h.seq != *expectSeq) {
+        f.status = Frame::Status::kOutOfOrder;
+        return f;
+      }
+      f.firstSeq = h.seq;
+    } else if (h.seq != static_cast<uint8_t>(f.lastSeq + 1)) {
+      f.status = Frame::Status::kOutOfOrder;
+      return f;
+    }
+    f.lastSeq = h.seq;
+    ++f.packets;
+    total += h.length;
+    if (total > maxPayload) {
+      f.status = Frame::Status::kTooLarge;
+      return f;
+    }
+    if (buffered.size() - pos - kHeaderSize < h.length) {
+      f.wanted = pos + kHeaderSize + h.length;
+      return f;
+    }
+    pos += kHeaderSize + h.length;
+    if (h.length < kMaxPacketPayload) break;
+  }
+  f.status = Frame::Status::kReady;
+  f.consumed = pos;
+  f.payloadSize = total;
+  return f;
+}
+
+ByteSpan framePayload(ByteSpan buffered, const Frame& frame, Bytes& scratch) {
+  if (frame.packets == 1) return buffered.subspan(kHeaderSize, frame.payloadSize);
+  scratch.clear();
+  scratch.reserve(frame.payloadSize);
+  size_t at = 0;
+  for (size_t i = 0; i < frame.packets; ++i) {
+    PacketHeader h = parseHeader(buffered.data() + at);
+    const uint8_t* body = buffered.data() + at + kHeaderSize;
+    scratch.insert(scratch.end(), body, body + h.length);
+    at += kHeaderSize + h.length;
+  }
+  return scratch;
+}
+
 PacketAssembler::Status PacketAssembler::next(std::optional<uint8_t> expectSeq) {
   // Drop consumed bytes lazily: only once they outweigh the unconsumed tail, so each byte is
   // moved O(1) times on average.
@@ -204,42 +258,23 @@ PacketAssembler::Status PacketAssembler::next(std::optional<uint8_t> expectSeq) 
     buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(consumed_));
     consumed_ = 0;
   }
-
-  // First pass: walk the headers of the logical payload without copying anything.
-  size_t pos = consumed_;
-  size_t total = 0;
-  size_t packets = 0;
-  uint8_t seq = 0;
-  for (;;) {
-    if (buf_.size() - pos < kHeaderSize) return Status::kNeedMore;
-    PacketHeader h = parseHeader(buf_.data() + pos);
-    if (packets == 0) {
-      if (expectSeq && h.seq != *expectSeq) return Status::kOutOfOrder;
-    } else if (h.seq != static_cast<uint8_t>(seq + 1)) {
+  ByteSpan pending = ByteSpan(buf_).subspan(consumed_);
+  Frame f = scanFrame(pending, maxPayload_, expectSeq);
+  switch (f.status) {
+    case Frame::Status::kNeedMore:
+      return Status::kNeedMore;
+    case Frame::Status::kOutOfOrder:
       return Status::kOutOfOrder;
-    }
-    seq = h.seq;
-    ++packets;
-    total += h.length;
-    if (total > maxPayload_) return Status::kTooLarge;
-    if (buf_.size() - pos - kHeaderSize < h.length) return Status::kNeedMore;
-    pos += kHeaderSize + h.length;
-    if (h.length < kMaxPacketPayload) break;
+    case Frame::Status::kTooLarge:
+      return Status::kTooLarge;
+    case Frame::Status::kReady:
+      break;
   }
-
-  // Second pass: copy the pieces into payload_.
-  payload_.clear();
-  payload_.reserve(total);
-  size_t at = consumed_;
-  for (size_t i = 0; i < packets; ++i) {
-    PacketHeader h = parseHeader(buf_.data() + at);
-    if (i == 0) firstSeq_ = h.seq;
-    const uint8_t* body = buf_.data() + at + kHeaderSize;
-    payload_.insert(payload_.end(), body, body + h.length);
-    at += kHeaderSize + h.length;
-  }
-  lastSeq_ = seq;
-  consumed_ = pos;
+  ByteSpan payload = framePayload(pending, f, payload_);
+  if (f.packets == 1) payload_.assign(payload.begin(), payload.end());
+  firstSeq_ = f.firstSeq;
+  lastSeq_ = f.lastSeq;
+  consumed_ += f.consumed;
   return Status::kReady;
 }
 

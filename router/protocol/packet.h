@@ -108,9 +108,29 @@ inline uint8_t appendPackets(Bytes& out, std::string_view payload, uint8_t seq) 
       out, ByteSpan(reinterpret_cast<const uint8_t*>(payload.data()), payload.size()), seq);
 }
 
+// Where the first logical payload (one packet, or split packets up to the one shorter than
+// 0xFFFFFF) lies in a buffer of received bytes. Only headers are read; nothing is copied.
+struct Frame {
+  enum class Status { kNeedMore, kReady, kOutOfOrder, kTooLarge };
+  Status status = Status::kNeedMore;
+  size_t consumed = 0;     // kReady: header and payload bytes of all its packets
+  size_t wanted = 0;       // kNeedMore: buffered bytes needed to get further (at least)
+  size_t packets = 0;      // kReady: number of physical packets
+  size_t payloadSize = 0;  // kReady: logical payload length
+  uint8_t firstSeq = 0;
+  uint8_t lastSeq = 0;
+};
+// Sequence ids must be consecutive within the frame (wrapping 255 -> 0) and the first must equal
+// `expectSeq` when given; a logical payload over `maxPayload` is kTooLarge as soon as a header
+// announces it.
+Frame scanFrame(ByteSpan buffered, size_t maxPayload, std::optional<uint8_t> expectSeq = {});
+// The payload of a kReady frame: a view into `buffered` for a single packet, else the pieces
+// copied into `scratch`.
+ByteSpan framePayload(ByteSpan buffered, const Frame& frame, Bytes& scratch);
+
 // Incremental de-framer for a byte stream: feed bytes, take whole logical payloads (the
-// concatenation of split packets). Used where shardgate must see a whole message (handshake,
-// auth, client commands); the forwarding path scans raw packets instead.
+// concatenation of split packets), for code that holds no socket (tests, tools). The socket
+// layer (router/net/packet_stream) uses scanFrame directly on its read buffer.
 class PacketAssembler {
  public:
   enum class Status { kNeedMore, kReady, kOutOfOrder, kTooLarge };
