@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
     return kExitConfig;
   }
 
+  void* keyHandle = key->nativeHandle();
   std::vector<sg::net::Account> accounts;
   for (const auto& u : cfg.users) accounts.push_back({u.name, u.password, u.nativeStage2});
   auto auth = std::make_shared<sg::net::Authenticator>(std::move(accounts), cfg.listen.authPlugin,
@@ -110,7 +111,8 @@ int main(int argc, char** argv) {
   std::shared_ptr<boost::asio::ssl::context> tls;
   if (cfg.listen.tls) {
     std::string tlsError;
-    tls = sg::net::makeServerTlsContext(cfg.listen.tlsCertFile, cfg.listen.tlsKeyFile, tlsError);
+    tls = sg::net::makeServerTlsContext(cfg.listen.tlsCertFile, cfg.listen.tlsKeyFile,
+                                         keyHandle, tlsError);
     if (!tls) {
       std::cerr << "error: " << tlsError << "\n";
       return kExitConfig;

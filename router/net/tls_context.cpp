@@ -36,7 +36,7 @@ X509* selfSignedCertificate(EVP_PKEY* key) {
 }  // namespace
 
 std::shared_ptr<ssl::context> makeServerTlsContext(const std::string& certFile,
-                                                   const std::string& keyFile,
+                                                   const std::string& keyFile, void* keyHandle,
                                                    std::string& error) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -56,16 +56,11 @@ std::shared_ptr<ssl::context> makeServerTlsContext(const std::string& certFile,
     }
     return ctx;
   }
-  EVP_PKEY* key = EVP_RSA_gen(2048);
-  if (!key) {
-    error = "cannot generate a TLS key";
-    return nullptr;
-  }
-  X509* cert = selfSignedCertificate(key);
+  auto* key = static_cast<EVP_PKEY*>(keyHandle);
+  X509* cert = key ? selfSignedCertificate(key) : nullptr;
   bool ok = cert && SSL_CTX_use_certificate(ctx->native_handle(), cert) == 1 &&
             SSL_CTX_use_PrivateKey(ctx->native_handle(), key) == 1;
   if (cert) X509_free(cert);
-  EVP_PKEY_free(key);
   if (!ok) {
     error = "cannot create a self-signed TLS certificate";
     return nullptr;

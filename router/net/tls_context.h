@@ -12,9 +12,11 @@ class context;
 
 namespace sg::net {
 
-// Returns nullptr and sets `error` when the files cannot be used.
+// With certFile/keyFile empty, a self-signed certificate is made for `key` (an EVP_PKEY*, e.g.
+// RsaKey::nativeHandle(): the caching_sha2_password key serves TLS too). Returns nullptr and sets
+// `error` when the files cannot be used.
 std::shared_ptr<boost::asio::ssl::context> makeServerTlsContext(const std::string& certFile,
                                                                 const std::string& keyFile,
-                                                                std::string& error);
+                                                                void* key, std::string& error);
 
 }  // namespace sg::net

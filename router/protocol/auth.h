@@ -52,6 +52,8 @@ class RsaKey {
 
   // The public key as PEM ("-----BEGIN PUBLIC KEY-----..."), what the server sends on request.
   const std::string& publicPem() const { return publicPem_; }
+  // The OpenSSL key (EVP_PKEY*), e.g. to serve TLS with the same key.
+  void* nativeHandle() const { return pkey_; }
   // RSA-OAEP (SHA-1) decryption; nullopt on failure.
   std::optional<std::string> decrypt(std::string_view ciphertext) const;
 

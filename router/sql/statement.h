@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sg::sql {
@@ -50,6 +51,9 @@ struct Value {
   int64_t i = 0;
   uint32_t param = 0;
   std::string text;  // the literal as written (for messages)
+  // For a string literal (kInt '42' or kOther 'abc'): its content, escapes resolved and adjacent
+  // literals joined, so string shard keys can be hashed. Unset for other literals.
+  std::optional<std::string> stringValue;
 
   bool operator==(const Value&) const = default;
 };
@@ -149,8 +153,13 @@ enum class SetKind : uint8_t {
 
 struct SetItem {
   SetKind kind = SetKind::kOther;
-  std::string name;       // variable name, lower-cased (e.g. "sql_mode", "autocommit", "@v")
+  // Variable name, lower-cased (e.g. "sql_mode", "autocommit", "@v"); "names" / "charset" for
+  // kNames; "transaction" / "session.transaction" / "global.transaction" for kTransaction;
+  // "password" / "role" / "statement" / ... for kOther.
+  std::string name;
   std::string valueText;  // the right-hand side as written
+  // kAutocommit: the value when it is one of 0/1/ON/OFF/TRUE/FALSE (quoted or not).
+  std::optional<bool> boolValue;
 };
 
 struct Statement {
@@ -169,11 +178,28 @@ struct Statement {
   std::vector<SetItem> sets;     // SET
   std::string schema;            // USE schema; SHOW ... FROM/IN schema
   bool readOnly = false;         // START TRANSACTION READ ONLY
-  bool ddlIfExists = false;
+  bool ddlIfExists = false;      // DROP ... IF EXISTS, ALTER TABLE IF EXISTS
+  bool ddlIfNotExists = false;   // CREATE ... IF NOT EXISTS
+  bool temporary = false;        // CREATE/DROP TEMPORARY TABLE
+  StatementType explained = StatementType::kEmpty;  // kExplain of a statement: its type
+  std::string savepoint;         // SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO: the name
+  bool chain = false;            // COMMIT/ROLLBACK AND CHAIN (a new transaction starts)
+  bool release = false;          // COMMIT/ROLLBACK RELEASE (the server closes the session)
+  // Another statement follows a ';' (only the first is classified). Compound bodies (CREATE
+  // PROCEDURE/FUNCTION/TRIGGER/EVENT, BEGIN NOT ATOMIC) contain ';' and do not set it.
+  bool multipleStatements = false;
   Hints hints;
   uint32_t paramCount = 0;       // number of `?` placeholders
   std::optional<std::string> error;  // set when the text could not be lexed/parsed (unterminated
                                      // string or comment, unbalanced parentheses, ...)
 };
+
+// Canonical renderings, for logs and tests: `AND(users.id = 5, OR(id IN (1,2), id BETWEEN 3 AND
+// 4))`; placeholders print as ?0, ?1, ...; kUnknown prints as UNKNOWN.
+std::string toString(const Value& v);
+std::string toString(const ColumnRef& c);
+std::string toString(const Predicate& p);
+const char* toString(CompareOp op);
+const char* toString(SetKind k);
 
 }  // namespace sg::sql
