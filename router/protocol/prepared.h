@@ -139,7 +139,8 @@ std::optional<int64_t> integerParam(const ExecuteRequest& req, ByteSpan payload,
 
 // The same execute for another backend: statement id replaced, and the types block written when
 // `includeTypes` (that backend may never have seen them) or else left as the client sent it.
-// Everything else is byte-identical. appendReencoded appends to `out` (no header).
+// Everything else is byte-identical. `payload` must be the one `req` was parsed from.
+// appendReencoded appends to `out` (no packet header).
 Bytes reencode(const ExecuteRequest& req, ByteSpan payload, uint32_t newStatementId,
                bool includeTypes);
 void appendReencoded(const ExecuteRequest& req, ByteSpan payload, uint32_t newStatementId,
