@@ -53,8 +53,8 @@ void classifyInto(std::string_view sql, Statement& st) {
   } else if (strayClose) {
     st.error = "unbalanced parentheses: unexpected ')' at offset " + std::to_string(strayCloseAt);
   } else if (depth > 0) {
-    st.error = "unbalanced parentheses: '(' at offset " + std::to_string(firstOpen) +
-               " is never closed";
+    st.error =
+        "unbalanced parentheses: '(' at offset " + std::to_string(firstOpen) + " is never closed";
   } else if (!hintError.empty()) {
     st.error = std::move(hintError);
   }

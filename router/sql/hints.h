@@ -12,9 +12,9 @@
 namespace sg::sql {
 
 enum class HintResult : uint8_t {
-  kNotAHint,  // an ordinary comment
-  kApplied,   // options merged into Hints
-  kMalformed, // a shardgate hint that could not be read; `error` says why
+  kNotAHint,   // an ordinary comment
+  kApplied,    // options merged into Hints
+  kMalformed,  // a shardgate hint that could not be read; `error` says why
 };
 
 // `comment` is the whole comment token text, delimiters included.

@@ -14,57 +14,81 @@ struct KeywordInfo {
   uint8_t flags;
 };
 
-constexpr KeywordInfo kInfo[] = {
-    {"", 0},
+constexpr KeywordInfo kInfo[] = {{"", 0},
 #define SG_SQL_KEYWORD_INFO(name, spelling, flags) {spelling, flags},
-    SG_SQL_KEYWORDS(SG_SQL_KEYWORD_INFO)
+                                 SG_SQL_KEYWORDS(SG_SQL_KEYWORD_INFO)
 #undef SG_SQL_KEYWORD_INFO
 };
 static_assert(std::size(kInfo) == static_cast<size_t>(Keyword::kNumKeywords));
 
 constexpr size_t kMaxKeywordLength = 24;
-constexpr size_t kTableSize = 1024;  // power of two, > 4x the number of keywords
+constexpr size_t kTableBits = 10;
+constexpr size_t kTableSize = size_t{1} << kTableBits;  // > 4x the number of keywords
 
 constexpr unsigned char lower(unsigned char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c | 0x20) : c;
 }
 
-constexpr uint32_t step(uint32_t h, unsigned char c) { return (h ^ c) * 16777619u; }
-constexpr uint32_t kSeed = 2166136261u;
+// A lower-cased word of at most 24 bytes, as three zero-padded little-endian 64-bit words, so
+// hashing and comparing cost a few integer operations whatever the length.
+struct PackedWord {
+  uint64_t w[3] = {0, 0, 0};
+  uint64_t length = 0;
 
-// Open-addressed table of keyword ids (0 = empty slot), keyed by FNV-1a of the lower-case word.
-constexpr std::array<uint16_t, kTableSize> buildTable() {
-  std::array<uint16_t, kTableSize> table{};
+  constexpr bool operator==(const PackedWord&) const = default;
+  constexpr size_t slot() const {
+    uint64_t h = w[0] * 0x9E3779B97F4A7C15ull ^ w[1] * 0xC2B2AE3D27D4EB4Full ^
+                 w[2] * 0x165667B19E3779F9ull ^ length * 0x27D4EB2F165667C5ull;
+    return static_cast<size_t>(h >> (64 - kTableBits));
+  }
+};
+
+constexpr PackedWord pack(std::string_view word) {
+  PackedWord p;
+  p.length = word.size();
+  for (size_t i = 0; i < word.size(); ++i) {
+    p.w[i / 8] |= uint64_t{lower(static_cast<unsigned char>(word[i]))} << (8 * (i % 8));
+  }
+  return p;
+}
+
+struct Slot {
+  PackedWord word;
+  uint16_t id = 0;  // 0 = empty
+};
+
+// Open-addressed table of the keywords, built at compile time.
+constexpr std::array<Slot, kTableSize> buildTable() {
+  std::array<Slot, kTableSize> table{};
   for (size_t id = 1; id < std::size(kInfo); ++id) {
-    uint32_t h = kSeed;
-    for (char c : kInfo[id].spelling) h = step(h, static_cast<unsigned char>(c));
-    size_t slot = h & (kTableSize - 1);
-    while (table[slot] != 0) slot = (slot + 1) & (kTableSize - 1);
-    table[slot] = static_cast<uint16_t>(id);
+    PackedWord p = pack(kInfo[id].spelling);
+    size_t slot = p.slot();
+    while (table[slot].id != 0) slot = (slot + 1) & (kTableSize - 1);
+    table[slot] = Slot{p, static_cast<uint16_t>(id)};
   }
   return table;
 }
 
-constexpr std::array<uint16_t, kTableSize> kTable = buildTable();
+constexpr std::array<Slot, kTableSize> kTable = buildTable();
 
 }  // namespace
 
 Keyword lookupKeyword(std::string_view word) {
-  size_t n = word.size();
+  const size_t n = word.size();
   if (n < 2 || n > kMaxKeywordLength) return Keyword::kNone;
-  unsigned char buf[kMaxKeywordLength];
-  uint32_t h = kSeed;
-  for (size_t i = 0; i < n; ++i) {
-    buf[i] = lower(static_cast<unsigned char>(word[i]));
-    h = step(h, buf[i]);
+  unsigned char buf[kMaxKeywordLength] = {};
+  for (size_t i = 0; i < n; ++i) buf[i] = lower(static_cast<unsigned char>(word[i]));
+  PackedWord p;
+  p.length = n;
+  for (size_t k = 0; k < 3; ++k) {
+    uint64_t w = 0;
+    for (size_t b = 0; b < 8; ++b) w |= uint64_t{buf[k * 8 + b]} << (8 * b);
+    p.w[k] = w;
   }
-  for (size_t slot = h & (kTableSize - 1);; slot = (slot + 1) & (kTableSize - 1)) {
-    uint16_t id = kTable[slot];
-    if (id == 0) return Keyword::kNone;
-    std::string_view s = kInfo[id].spelling;
-    if (s.size() == n && std::string_view(reinterpret_cast<const char*>(buf), n) == s) {
-      return static_cast<Keyword>(id);
-    }
+  for (size_t slot = p.slot();; slot = (slot + 1) & (kTableSize - 1)) {
+    const Slot& s = kTable[slot];
+    if (s.id == 0) return Keyword::kNone;
+    if (s.word == p) return static_cast<Keyword>(s.id);
   }
 }
 

@@ -20,12 +20,12 @@ bool endsDashDash(unsigned char c) { return c <= ' ' || c == 0x7f; }
 // Character sets that may introduce a string literal (`_utf8mb4'x'`), as in MySQL 8 / MariaDB.
 bool isCharsetName(std::string_view name) {
   static constexpr std::string_view kNames[] = {
-      "armscii8", "ascii",  "big5",    "binary",   "cp1250",  "cp1251", "cp1256",  "cp1257",
-      "cp850",    "cp852",  "cp866",   "cp932",    "dec8",    "eucjpms", "euckr",  "gb18030",
-      "gb2312",   "gbk",    "geostd8", "greek",    "hebrew",  "hp8",    "keybcs2", "koi8r",
-      "koi8u",    "latin1", "latin2",  "latin5",   "latin7",  "macce",  "macroman", "sjis",
-      "swe7",     "tis620", "ucs2",    "ujis",     "utf16",   "utf16le", "utf32",  "utf8",
-      "utf8mb3",  "utf8mb4"};
+      "armscii8", "ascii",   "big5",     "binary", "cp1250",  "cp1251",  "cp1256",
+      "cp1257",   "cp850",   "cp852",    "cp866",  "cp932",   "dec8",    "eucjpms",
+      "euckr",    "gb18030", "gb2312",   "gbk",    "geostd8", "greek",   "hebrew",
+      "hp8",      "keybcs2", "koi8r",    "koi8u",  "latin1",  "latin2",  "latin5",
+      "latin7",   "macce",   "macroman", "sjis",   "swe7",    "tis620",  "ucs2",
+      "ujis",     "utf16",   "utf16le",  "utf32",  "utf8",    "utf8mb3", "utf8mb4"};
   if (name.size() > 10) return false;
   char lowered[10];
   for (size_t i = 0; i < name.size(); ++i) {
@@ -43,18 +43,30 @@ bool isCharsetName(std::string_view name) {
 
 const char* toString(TokenKind k) {
   switch (k) {
-    case TokenKind::kEnd: return "end";
-    case TokenKind::kWord: return "word";
-    case TokenKind::kQuotedIdentifier: return "quoted-identifier";
-    case TokenKind::kString: return "string";
-    case TokenKind::kNumber: return "number";
-    case TokenKind::kHexLiteral: return "hex";
-    case TokenKind::kBitLiteral: return "bit";
-    case TokenKind::kPlaceholder: return "placeholder";
-    case TokenKind::kOperator: return "operator";
-    case TokenKind::kUserVariable: return "user-variable";
-    case TokenKind::kSystemVariable: return "system-variable";
-    case TokenKind::kComment: return "comment";
+    case TokenKind::kEnd:
+      return "end";
+    case TokenKind::kWord:
+      return "word";
+    case TokenKind::kQuotedIdentifier:
+      return "quoted-identifier";
+    case TokenKind::kString:
+      return "string";
+    case TokenKind::kNumber:
+      return "number";
+    case TokenKind::kHexLiteral:
+      return "hex";
+    case TokenKind::kBitLiteral:
+      return "bit";
+    case TokenKind::kPlaceholder:
+      return "placeholder";
+    case TokenKind::kOperator:
+      return "operator";
+    case TokenKind::kUserVariable:
+      return "user-variable";
+    case TokenKind::kSystemVariable:
+      return "system-variable";
+    case TokenKind::kComment:
+      return "comment";
   }
   return "?";
 }
@@ -116,8 +128,8 @@ Token Lexer::next() {
         return op(b);
       case '/':
         if (c1 == '*') {
-          if (b + 2 < n && (sql_[b + 2] == '!' ||
-                            (sql_[b + 2] == 'M' && b + 3 < n && sql_[b + 3] == '!'))) {
+          if (b + 2 < n &&
+              (sql_[b + 2] == '!' || (sql_[b + 2] == 'M' && b + 3 < n && sql_[b + 3] == '!'))) {
             // Executable comment: skip the marker and an optional version, lex the content.
             size_t p = b + (sql_[b + 2] == '!' ? 3 : 4);
             for (int digits = 0; digits < 6 && p < n && isDigit(sql_[p]); ++digits) ++p;
@@ -313,8 +325,8 @@ Token Lexer::word(size_t begin) {
 }
 
 Token Lexer::op(size_t begin) {
-  static constexpr std::string_view kLong[] = {"<=>", "->>", "<=", ">=", "<>", "!=", ":=",
-                                               "->",  "||",  "&&", "<<", ">>"};
+  static constexpr std::string_view kLong[] = {
+      "<=>", "->>", "<=", ">=", "<>", "!=", ":=", "->", "||", "&&", "<<", ">>"};
   std::string_view rest = sql_.substr(begin, 3);
   for (std::string_view o : kLong) {
     if (rest.substr(0, o.size()) == o) return make(TokenKind::kOperator, begin, begin + o.size());
@@ -362,18 +374,32 @@ std::string tokenValue(const Token& t) {
     } else if (ch == '\\' && escapes && i + 1 < end) {
       char e = s[++i];
       switch (e) {
-        case '0': out.push_back('\0'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
-        case 'Z': out.push_back('\x1a'); break;
+        case '0':
+          out.push_back('\0');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
+        case 'Z':
+          out.push_back('\x1a');
+          break;
         case '%':
         case '_':
           out.push_back('\\');
           out.push_back(e);
           break;
-        default: out.push_back(e); break;
+        default:
+          out.push_back(e);
+          break;
       }
     } else {
       out.push_back(ch);

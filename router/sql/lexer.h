@@ -31,6 +31,7 @@ enum class TokenKind : uint8_t {
 
 const char* toString(TokenKind k);
 
+// One token: its kind, the keyword it spells (for bare words), and where it is in the text.
 struct Token {
   TokenKind kind = TokenKind::kEnd;
   Keyword keyword = Keyword::kNone;  // kWord only
@@ -40,16 +41,20 @@ struct Token {
   std::string_view text;             // the bytes [begin, end) of the SQL text
 
   bool is(Keyword k) const { return keyword == k && kind == TokenKind::kWord; }
-  bool isOp(char c) const { return kind == TokenKind::kOperator && text.size() == 1 && text[0] == c; }
+  bool isOp(char c) const {
+    return kind == TokenKind::kOperator && text.size() == 1 && text[0] == c;
+  }
   bool isOp(std::string_view op) const { return kind == TokenKind::kOperator && text == op; }
 };
 
+// Why and where lexing stopped.
 struct LexError {
   uint32_t offset = 0;       // where the offending token starts
   const char* message = "";  // static text, e.g. "unterminated string literal"
 };
 
-// Pull lexer: call next() until it returns a kEnd token.
+// Pull lexer over one statement's text: call next() until it returns a kEnd token. Placeholders
+// are numbered as they are met; the first unlexable construct sets error() and ends the stream.
 class Lexer {
  public:
   explicit Lexer(std::string_view sql);
@@ -81,6 +86,7 @@ class Lexer {
   std::optional<LexError> error_;
 };
 
+// Everything lex() found in one text.
 struct LexResult {
   std::vector<Token> tokens;  // without the final kEnd token
   std::optional<LexError> error;

@@ -64,9 +64,9 @@ void Parser::skipViewOptions() {
       if (!atStatementEnd()) take();
     } else if (t.is(Keyword::kDefiner) && peek(1).isOp('=')) {
       pos_ += 2;
-      if (!atStatementEnd()) take();  // 'user' / user / CURRENT_USER
+      if (!atStatementEnd()) take();                        // 'user' / user / CURRENT_USER
       if (peek().kind == TokenKind::kUserVariable) take();  // @'host'
-      if (peek().isOp('(')) skipBalanced();  // CURRENT_USER()
+      if (peek().isOp('(')) skipBalanced();                 // CURRENT_USER()
     } else if (t.is(Keyword::kSql) && peek(1).is(Keyword::kSecurity)) {
       pos_ += 2;
       if (!atStatementEnd()) take();

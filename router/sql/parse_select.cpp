@@ -103,8 +103,8 @@ void Parser::parseSelectBlock(Predicate& where) {
     }
     if (t.is(Keyword::kAll) || t.is(Keyword::kHighPriority) || t.is(Keyword::kStraightJoin) ||
         t.is(Keyword::kSqlSmallResult) || t.is(Keyword::kSqlBigResult) ||
-        t.is(Keyword::kSqlBufferResult) || t.is(Keyword::kSqlCache) ||
-        t.is(Keyword::kSqlNoCache) || t.is(Keyword::kSqlCalcFoundRows)) {
+        t.is(Keyword::kSqlBufferResult) || t.is(Keyword::kSqlCache) || t.is(Keyword::kSqlNoCache) ||
+        t.is(Keyword::kSqlCalcFoundRows)) {
       take();
       continue;
     }
@@ -146,8 +146,7 @@ void Parser::parseSelectList() {
     parseExpr(0);
     if (accept(Keyword::kAs)) {
       if (isName(peek()) || peek().kind == TokenKind::kString) take();
-    } else if (peek().kind == TokenKind::kQuotedIdentifier ||
-               peek().kind == TokenKind::kString ||
+    } else if (peek().kind == TokenKind::kQuotedIdentifier || peek().kind == TokenKind::kString ||
                (peek().kind == TokenKind::kWord && !isReserved(peek().keyword))) {
       take();  // alias without AS
     }
@@ -250,8 +249,8 @@ void Parser::parseLimit() {
   auto limitValue = [this] {
     const Token& t = peek();
     if (t.kind == TokenKind::kNumber || t.kind == TokenKind::kPlaceholder ||
-        t.kind == TokenKind::kUserVariable || (t.kind == TokenKind::kWord && !isReserved(t.keyword) &&
-                                               !t.is(Keyword::kOffset))) {
+        t.kind == TokenKind::kUserVariable ||
+        (t.kind == TokenKind::kWord && !isReserved(t.keyword) && !t.is(Keyword::kOffset))) {
       take();
       return true;
     }

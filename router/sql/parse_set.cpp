@@ -101,10 +101,10 @@ void Parser::parseSet() {
     } else if (t.kind == TokenKind::kUserVariable) {
       take();
       item.kind = SetKind::kUserVar;
-      std::string name = (t.text.size() > 1 && (t.text[1] == '\'' || t.text[1] == '"' ||
-                                                t.text[1] == '`'))
-                             ? tokenValue(t)
-                             : std::string(t.text.substr(1));
+      std::string name =
+          (t.text.size() > 1 && (t.text[1] == '\'' || t.text[1] == '"' || t.text[1] == '`'))
+              ? tokenValue(t)
+              : std::string(t.text.substr(1));
       item.name.assign(1, '@');
       item.name += lower(name);
     } else if (t.kind == TokenKind::kSystemVariable) {

@@ -60,11 +60,13 @@ int Parser::acceptJoin() {
     if (peek(1).is(Keyword::kJoin)) {
       pos_ += 2;
       ++outerJoins_;
+      out_.outerJoin = true;
       return kOuterJoin;
     }
     if (peek(1).is(Keyword::kOuter) && peek(2).is(Keyword::kJoin)) {
       pos_ += 3;
       ++outerJoins_;
+      out_.outerJoin = true;
       return kOuterJoin;
     }
     return kNoJoin;
@@ -81,7 +83,10 @@ int Parser::acceptJoin() {
     }
     if (peek(i).is(Keyword::kJoin)) {
       pos_ += i + 1;
-      if (outer) ++outerJoins_;
+      if (outer) {
+        ++outerJoins_;
+        out_.outerJoin = true;
+      }
       return kNaturalJoin;
     }
   }

@@ -10,7 +10,11 @@ Parser::Parser(std::string_view sql, const Token* tokens, size_t count, Statemen
 }
 
 bool Parser::isQueryStartAt(size_t i) const {
-  while (at(i).isOp('(')) ++i;
+  // Only as many '(' as could ever be parsed: deeper text is stepped over anyway, and a bounded
+  // look-ahead keeps `f((((((...` linear.
+  for (int n = 0; at(i).isOp('('); ++i) {
+    if (++n > kMaxDepth) return false;
+  }
   const Token& t = at(i);
   if (t.is(Keyword::kSelect) || t.is(Keyword::kWith)) return true;
   if (t.is(Keyword::kValues)) return at(i + 1).is(Keyword::kRow);
@@ -252,8 +256,8 @@ void Parser::parseStatementBody() {
       if (peek(1).is(Keyword::kTable) || peek(1).is(Keyword::kTables)) {
         parseTableMaintenance();
       } else if (isQueryStartAt(pos_ + 1) || peek(1).is(Keyword::kFormat) ||
-          peek(1).is(Keyword::kInsert) || peek(1).is(Keyword::kReplace) ||
-          peek(1).is(Keyword::kUpdate) || peek(1).is(Keyword::kDelete)) {
+                 peek(1).is(Keyword::kInsert) || peek(1).is(Keyword::kReplace) ||
+                 peek(1).is(Keyword::kUpdate) || peek(1).is(Keyword::kDelete)) {
         parseExplain();  // MariaDB ANALYZE <statement>
       } else {
         parseTableMaintenance();

@@ -11,24 +11,10 @@
 #include <vector>
 
 #include "router/sql/lexer.h"
+#include "router/sql/operand.h"
 #include "router/sql/statement.h"
 
 namespace sg::sql {
-
-// What an expression turned out to be, as far as routing cares.
-struct Operand {
-  enum class Kind : uint8_t {
-    kEmpty,   // nothing parsed (the next token does not start an expression)
-    kColumn,  // a plain column reference
-    kValue,   // a literal or placeholder
-    kBool,    // a condition; `pred` holds it (possibly kUnknown)
-    kExpr,    // any other expression
-  };
-  Kind kind = Kind::kEmpty;
-  // kColumn keeps its column in pred.column, kValue its value in pred.value, kBool the condition
-  // itself: a comparison is then assembled in place, without moving strings around.
-  Predicate pred;
-};
 
 class Parser {
  public:
@@ -83,10 +69,10 @@ class Parser {
   std::string identifier(const Token& t) const;
   void assignIdentifier(std::string& out, const Token& t) const;
   bool wordIs(const Token& t, std::string_view lowerWord) const;
-  void skipBalanced();            // at '(': through the matching ')', parsing subqueries inside
-  void skipOne();                 // one token, or a whole parenthesised group
-  void skipToStatementEnd();      // to ';' or the end, stepping over groups
-  void skipToCloseParen();        // error recovery inside a group: up to (not past) its ')'
+  void skipBalanced();        // at '(': through the matching ')', parsing subqueries inside
+  void skipOne();             // one token, or a whole parenthesised group
+  void skipToStatementEnd();  // to ';' or the end, stepping over groups
+  void skipToCloseParen();    // error recovery inside a group: up to (not past) its ')'
   void abortTooDeep();
 
   // --- dispatch (parser.cpp)
@@ -131,7 +117,7 @@ class Parser {
   void parseTableReferences(Predicate& on);
   void parseJoinedTable(Predicate& where);
   size_t parseTableFactor(Predicate& where);  // index of the table in out_.tables, or kNoTable
-  int acceptJoin();  // 0 none, 1 inner, 2 outer, 3 natural
+  int acceptJoin();                           // 0 none, 1 inner, 2 outer, 3 natural
   TableRef parseTableName();
   std::string parseAlias();
   void skipIndexHints();

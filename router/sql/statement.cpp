@@ -4,69 +4,109 @@ namespace sg::sql {
 
 const char* toString(StatementType t) {
   switch (t) {
-    case StatementType::kEmpty: return "EMPTY";
-    case StatementType::kSelect: return "SELECT";
-    case StatementType::kInsert: return "INSERT";
-    case StatementType::kReplace: return "REPLACE";
-    case StatementType::kUpdate: return "UPDATE";
-    case StatementType::kDelete: return "DELETE";
-    case StatementType::kBegin: return "BEGIN";
-    case StatementType::kCommit: return "COMMIT";
-    case StatementType::kRollback: return "ROLLBACK";
-    case StatementType::kSavepoint: return "SAVEPOINT";
-    case StatementType::kReleaseSavepoint: return "RELEASE_SAVEPOINT";
-    case StatementType::kRollbackToSavepoint: return "ROLLBACK_TO_SAVEPOINT";
-    case StatementType::kSet: return "SET";
-    case StatementType::kUse: return "USE";
-    case StatementType::kShow: return "SHOW";
-    case StatementType::kDdl: return "DDL";
-    case StatementType::kLockTables: return "LOCK_TABLES";
-    case StatementType::kUnlockTables: return "UNLOCK_TABLES";
-    case StatementType::kCall: return "CALL";
-    case StatementType::kDo: return "DO";
-    case StatementType::kXa: return "XA";
-    case StatementType::kExplain: return "EXPLAIN";
-    case StatementType::kOther: return "OTHER";
+    case StatementType::kEmpty:
+      return "EMPTY";
+    case StatementType::kSelect:
+      return "SELECT";
+    case StatementType::kInsert:
+      return "INSERT";
+    case StatementType::kReplace:
+      return "REPLACE";
+    case StatementType::kUpdate:
+      return "UPDATE";
+    case StatementType::kDelete:
+      return "DELETE";
+    case StatementType::kBegin:
+      return "BEGIN";
+    case StatementType::kCommit:
+      return "COMMIT";
+    case StatementType::kRollback:
+      return "ROLLBACK";
+    case StatementType::kSavepoint:
+      return "SAVEPOINT";
+    case StatementType::kReleaseSavepoint:
+      return "RELEASE_SAVEPOINT";
+    case StatementType::kRollbackToSavepoint:
+      return "ROLLBACK_TO_SAVEPOINT";
+    case StatementType::kSet:
+      return "SET";
+    case StatementType::kUse:
+      return "USE";
+    case StatementType::kShow:
+      return "SHOW";
+    case StatementType::kDdl:
+      return "DDL";
+    case StatementType::kLockTables:
+      return "LOCK_TABLES";
+    case StatementType::kUnlockTables:
+      return "UNLOCK_TABLES";
+    case StatementType::kCall:
+      return "CALL";
+    case StatementType::kDo:
+      return "DO";
+    case StatementType::kXa:
+      return "XA";
+    case StatementType::kExplain:
+      return "EXPLAIN";
+    case StatementType::kOther:
+      return "OTHER";
   }
   return "?";
 }
 
 const char* toString(CompareOp op) {
   switch (op) {
-    case CompareOp::kEq: return "=";
-    case CompareOp::kNe: return "<>";
-    case CompareOp::kLt: return "<";
-    case CompareOp::kLe: return "<=";
-    case CompareOp::kGt: return ">";
-    case CompareOp::kGe: return ">=";
-    case CompareOp::kNullSafeEq: return "<=>";
+    case CompareOp::kEq:
+      return "=";
+    case CompareOp::kNe:
+      return "<>";
+    case CompareOp::kLt:
+      return "<";
+    case CompareOp::kLe:
+      return "<=";
+    case CompareOp::kGt:
+      return ">";
+    case CompareOp::kGe:
+      return ">=";
+    case CompareOp::kNullSafeEq:
+      return "<=>";
   }
   return "?";
 }
 
 const char* toString(SetKind k) {
   switch (k) {
-    case SetKind::kNames: return "NAMES";
-    case SetKind::kAutocommit: return "AUTOCOMMIT";
-    case SetKind::kTransaction: return "TRANSACTION";
-    case SetKind::kSessionVar: return "SESSION";
-    case SetKind::kGlobalVar: return "GLOBAL";
-    case SetKind::kUserVar: return "USER";
-    case SetKind::kOther: return "OTHER";
+    case SetKind::kNames:
+      return "NAMES";
+    case SetKind::kAutocommit:
+      return "AUTOCOMMIT";
+    case SetKind::kTransaction:
+      return "TRANSACTION";
+    case SetKind::kSessionVar:
+      return "SESSION";
+    case SetKind::kGlobalVar:
+      return "GLOBAL";
+    case SetKind::kUserVar:
+      return "USER";
+    case SetKind::kOther:
+      return "OTHER";
   }
   return "?";
 }
 
 std::string toString(const Value& v) {
   switch (v.kind) {
-    case Value::Kind::kInt: return std::to_string(v.i);
+    case Value::Kind::kInt:
+      return std::to_string(v.i);
     case Value::Kind::kParam: {
       std::string out(1, '?');  // (not "?" + ...: g++ 12 -Wrestrict false positive)
       out += std::to_string(v.param);
       return out;
     }
-    case Value::Kind::kNull: return "NULL";
-    case Value::Kind::kOther: return v.text;
+    case Value::Kind::kNull:
+      return "NULL";
+    case Value::Kind::kOther:
+      return v.text;
   }
   return "?";
 }

@@ -42,10 +42,10 @@ const char* toString(StatementType t);
 // A literal or placeholder on one side of a comparison.
 struct Value {
   enum class Kind : uint8_t {
-    kInt,      // integer literal, or a string literal holding a plain integer ('42')
-    kParam,    // `?` placeholder: `param` is its 0-based index in the statement
-    kNull,     // NULL
-    kOther,    // any other constant: decimal, non-numeric string, hex, date, function call ...
+    kInt,    // integer literal, or a string literal holding a plain integer ('42')
+    kParam,  // `?` placeholder: `param` is its 0-based index in the statement
+    kNull,   // NULL
+    kOther,  // any other constant: decimal, non-numeric string, hex, date, function call ...
   };
   Kind kind = Kind::kOther;
   int64_t i = 0;
@@ -72,20 +72,20 @@ enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe, kNullSafeEq };
 struct Predicate {
   enum class Kind : uint8_t {
     kUnknown,
-    kCompare,      // column op value        (value op column is normalised to this form)
-    kIn,           // column IN (values)     (NOT IN is kUnknown)
-    kBetween,      // column BETWEEN lo AND hi (NOT BETWEEN is kUnknown)
-    kColumnEq,     // column = otherColumn   (join conditions)
-    kIsNull,       // column IS NULL
+    kCompare,   // column op value        (value op column is normalised to this form)
+    kIn,        // column IN (values)     (NOT IN is kUnknown)
+    kBetween,   // column BETWEEN lo AND hi (NOT BETWEEN is kUnknown)
+    kColumnEq,  // column = otherColumn   (join conditions)
+    kIsNull,    // column IS NULL
     kAnd,
     kOr,
   };
   Kind kind = Kind::kUnknown;
   ColumnRef column;
   CompareOp op = CompareOp::kEq;
-  Value value;                  // kCompare
-  std::vector<Value> values;    // kIn; kBetween: {lo, hi}
-  ColumnRef otherColumn;        // kColumnEq
+  Value value;                      // kCompare
+  std::vector<Value> values;        // kIn; kBetween: {lo, hi}
+  ColumnRef otherColumn;            // kColumnEq
   std::vector<Predicate> children;  // kAnd / kOr
 
   bool operator==(const Predicate&) const = default;
@@ -96,7 +96,7 @@ struct Predicate {
 struct TableRef {
   std::string schema;  // empty = the session's current schema
   std::string name;
-  std::string alias;   // empty if none
+  std::string alias;  // empty if none
   bool operator==(const TableRef&) const = default;
 };
 
@@ -125,10 +125,10 @@ struct InsertRows {
   // Byte offsets [begin, end) of each row's parenthesised tuple in the original SQL text, so a
   // row subset can be spliced into "prefix VALUES (row),(row) suffix".
   std::vector<std::pair<size_t, size_t>> rowSpans;
-  size_t valuesBegin = 0;  // offset where the first tuple starts
-  size_t valuesEnd = 0;    // offset just past the last tuple (ON DUPLICATE KEY UPDATE follows)
-  bool setForm = false;    // INSERT ... SET a=1, b=2 (one row)
-  bool fromSelect = false; // INSERT ... SELECT / TABLE
+  size_t valuesBegin = 0;   // offset where the first tuple starts
+  size_t valuesEnd = 0;     // offset just past the last tuple (ON DUPLICATE KEY UPDATE follows)
+  bool setForm = false;     // INSERT ... SET a=1, b=2 (one row)
+  bool fromSelect = false;  // INSERT ... SELECT / TABLE
   bool onDuplicateKeyUpdate = false;
   std::vector<std::string> duplicateUpdateColumns;  // columns assigned in ON DUPLICATE KEY UPDATE
 };
@@ -142,13 +142,13 @@ struct Hints {
 };
 
 enum class SetKind : uint8_t {
-  kNames,           // SET NAMES / SET CHARACTER SET / CHARSET
-  kAutocommit,      // SET autocommit = 0|1 (value in SetItem)
-  kTransaction,     // SET [SESSION|GLOBAL] TRANSACTION ISOLATION LEVEL / READ ONLY ...
-  kSessionVar,      // SET [SESSION|@@session.|@@] var = ...
-  kGlobalVar,       // SET GLOBAL var / @@global.var
-  kUserVar,         // SET @v = ...
-  kOther,           // SET PASSWORD, SET ROLE, SET STATEMENT ... FOR, ...
+  kNames,        // SET NAMES / SET CHARACTER SET / CHARSET
+  kAutocommit,   // SET autocommit = 0|1 (value in SetItem)
+  kTransaction,  // SET [SESSION|GLOBAL] TRANSACTION ISOLATION LEVEL / READ ONLY ...
+  kSessionVar,   // SET [SESSION|@@session.|@@] var = ...
+  kGlobalVar,    // SET GLOBAL var / @@global.var
+  kUserVar,      // SET @v = ...
+  kOther,        // SET PASSWORD, SET ROLE, SET STATEMENT ... FOR, ...
 };
 
 struct SetItem {
@@ -170,26 +170,27 @@ struct Statement {
   // The WHERE (and JOIN ... ON) conditions of the outermost statement, AND-ed together; for
   // UPDATE/DELETE their WHERE. kUnknown when there is none.
   Predicate where;
-  SelectShape shape;             // SELECT (and the SELECT of INSERT ... SELECT)
-  std::optional<InsertRows> insert;  // INSERT / REPLACE
+  SelectShape shape;                         // SELECT (and the SELECT of INSERT ... SELECT)
+  std::optional<InsertRows> insert;          // INSERT / REPLACE
   std::vector<std::string> assignedColumns;  // UPDATE ... SET col = ... (unqualified names)
-  bool multiTable = false;       // multi-table UPDATE / DELETE, or a join
-  bool hasDerivedTable = false;  // FROM (SELECT ...) or a table function
-  std::vector<SetItem> sets;     // SET
-  std::string schema;            // USE schema; SHOW ... FROM/IN schema
-  bool readOnly = false;         // START TRANSACTION READ ONLY
-  bool ddlIfExists = false;      // DROP ... IF EXISTS, ALTER TABLE IF EXISTS
-  bool ddlIfNotExists = false;   // CREATE ... IF NOT EXISTS
-  bool temporary = false;        // CREATE/DROP TEMPORARY TABLE
+  bool multiTable = false;                   // multi-table UPDATE / DELETE, or a join
+  bool hasDerivedTable = false;              // FROM (SELECT ...) or a table function
+  bool outerJoin = false;       // LEFT/RIGHT [OUTER] JOIN anywhere (NATURAL LEFT/RIGHT included)
+  std::vector<SetItem> sets;    // SET
+  std::string schema;           // USE schema; SHOW ... FROM/IN schema
+  bool readOnly = false;        // START TRANSACTION READ ONLY
+  bool ddlIfExists = false;     // DROP ... IF EXISTS, ALTER TABLE IF EXISTS
+  bool ddlIfNotExists = false;  // CREATE ... IF NOT EXISTS
+  bool temporary = false;       // CREATE/DROP TEMPORARY TABLE
   StatementType explained = StatementType::kEmpty;  // kExplain of a statement: its type
-  std::string savepoint;         // SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO: the name
-  bool chain = false;            // COMMIT/ROLLBACK AND CHAIN (a new transaction starts)
-  bool release = false;          // COMMIT/ROLLBACK RELEASE (the server closes the session)
+  std::string savepoint;  // SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO: the name
+  bool chain = false;     // COMMIT/ROLLBACK AND CHAIN (a new transaction starts)
+  bool release = false;   // COMMIT/ROLLBACK RELEASE (the server closes the session)
   // Another statement follows a ';' (only the first is classified). Compound bodies (CREATE
   // PROCEDURE/FUNCTION/TRIGGER/EVENT, BEGIN NOT ATOMIC) contain ';' and do not set it.
   bool multipleStatements = false;
   Hints hints;
-  uint32_t paramCount = 0;       // number of `?` placeholders
+  uint32_t paramCount = 0;           // number of `?` placeholders
   std::optional<std::string> error;  // set when the text could not be lexed/parsed (unterminated
                                      // string or comment, unbalanced parentheses, ...)
 };

@@ -1,5 +1,6 @@
-// The `shardmap` command-line tool: checks a shard-map file before it is deployed, and tells which
-// shard owns a shard-key value. Exit codes: 0 success, 1 invalid file or no owner, 2 usage.
+// The `shardmap` command-line tool: checks a shard-map file before it is deployed, tells which
+// shard owns a shard-key value, and shows where shardgate would route a SQL statement. Exit codes:
+// 0 success (also for a statement shardgate would refuse), 1 invalid file or no owner, 2 usage.
 
 #include <charconv>
 #include <cstdint>
@@ -8,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "router/plan/planner.h"
+#include "router/sql/classifier.h"
 #include "shardmap/shard_map_loader.h"
 
 namespace {
@@ -18,7 +21,11 @@ constexpr int kExitUsage = 2;
 
 constexpr std::string_view kUsage =
     "usage: shardmap check FILE        validate a shard map (warnings and errors on stderr)\n"
-    "       shardmap lookup FILE KEY   print the shard that owns shard-key value KEY\n";
+    "       shardmap lookup FILE KEY   print the shard that owns shard-key value KEY\n"
+    "       shardmap route FILE SQL    print where SQL would be routed, as one JSON line:\n"
+    "                                  {\"route\":\"single|multi|scatter|broadcast|reject\",\n"
+    "                                   "
+    "\"shards\":[...],\"target\":\"master|replica\",\"reason\":...}\n";
 
 int usageError(std::string_view problem) {
   std::cerr << "shardmap: " << problem << "\n" << kUsage;
@@ -68,6 +75,19 @@ int lookup(const std::string& file, std::string_view keyText) {
   return kExitOk;
 }
 
+// Plans SQL as the first statement of a fresh session (no transaction, no bound parameters).
+int route(const std::string& file, std::string_view sql) {
+  auto result = sg::shardmap::loadShardMapFile(file);
+  if (!result.ok()) {
+    for (const auto& e : result.errors) std::cerr << e.str() << "\n";
+    return kExitFailed;
+  }
+  sg::sql::Statement statement = sg::sql::classify(sql);
+  sg::plan::Plan plan = sg::plan::planStatement(statement, sql, *result.map, {});
+  std::cout << plan.toJson() << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,6 +109,10 @@ int main(int argc, char** argv) {
   if (command == "lookup") {
     if (args.size() != 3) return usageError("lookup takes FILE and KEY");
     return lookup(args[1], args[2]);
+  }
+  if (command == "route") {
+    if (args.size() != 3) return usageError("route takes FILE and SQL (quote the statement)");
+    return route(args[1], args[2]);
   }
   return usageError("unknown command '" + command + "'");
 }
