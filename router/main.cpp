@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
   settings.backendUser = cfg.backend.user;
   settings.backendPassword = cfg.backend.password;
   settings.connectTimeout = std::chrono::milliseconds(cfg.backend.connectTimeoutMs);
+  settings.loginTimeout = std::chrono::milliseconds(cfg.listen.loginTimeoutMs);
   std::shared_ptr<boost::asio::ssl::context> tls;
   if (cfg.listen.tls) {
     std::string tlsError;

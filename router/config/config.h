@@ -27,6 +27,8 @@ struct ListenConfig {
   std::string authPlugin = kCachingSha2Password;
   uint32_t maxAllowedPacket = 67108864;
   uint32_t threads = 0;       // 0 = one per core
+  // Time a client has from connecting to being logged in (MySQL's connect_timeout).
+  int64_t loginTimeoutMs = 10000;
   std::string serverVersion;  // "" = learn it from the default shard's master
   // PEM private key for caching_sha2_password's RSA exchange, resolved against the config
   // file's directory; "" = generate a key at start.

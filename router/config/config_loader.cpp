@@ -130,6 +130,7 @@ class ConfigReader {
     }
     setInt(r, "max_allowed_packet", 1024, 1073741824, listen.maxAllowedPacket);
     setInt(r, "threads", 0, 1024, listen.threads);
+    setInt(r, "login_timeout_ms", 1, kMaxInt32, listen.loginTimeoutMs);
     setString(r, "server_version", listen.serverVersion, false);
     setReadablePath(r, "rsa_private_key", listen.rsaPrivateKeyFile);
     if (auto v = r.boolean("tls")) listen.tls = *v;

@@ -1,5 +1,6 @@
 #include "router/net/backend_connection.h"
 
+#include "router/net/deadline.h"
 #include "router/protocol/auth.h"
 #include "router/protocol/constants.h"
 
@@ -8,38 +9,6 @@ namespace sg::net {
 namespace cap = protocol::cap;
 using protocol::Bytes;
 using protocol::ByteSpan;
-
-namespace {
-
-// Closes the socket when the deadline passes, which fails whatever operation is pending.
-class Deadline {
- public:
-  Deadline(asio::any_io_executor ex, std::chrono::milliseconds after, tcp::socket& socket)
-      : timer_(ex), state_(std::make_shared<State>()) {
-    timer_.expires_after(after);
-    timer_.async_wait([&socket, state = state_](const boost::system::error_code& ec) {
-      if (ec || !state->armed) return;  // cancelled, or the work finished in time
-      state->expired = true;
-      boost::system::error_code ignored;
-      socket.close(ignored);
-    });
-  }
-  ~Deadline() {
-    state_->armed = false;
-    timer_.cancel();
-  }
-  bool expired() const { return state_->expired; }
-
- private:
-  struct State {
-    bool armed = true;
-    bool expired = false;
-  };
-  asio::steady_timer timer_;
-  std::shared_ptr<State> state_;
-};
-
-}  // namespace
 
 std::string authResponseFor(const std::string& plugin, const std::string& password,
                             const std::string& scramble) {

@@ -4,6 +4,8 @@
 
 #include "router/net/backend_connection.h"
 #include "router/net/client_handshake.h"
+#include "router/net/deadline.h"
+#include "router/net/kill_statement.h"
 #include "router/net/packet_stream.h"
 #include "router/net/response_tracker.h"
 
@@ -28,7 +30,6 @@ bool isRefusedCommand(uint8_t c) {
     case Command::kDaemon:
     case Command::kBinlogDumpGtid:
     case Command::kShutdown:
-    case Command::kProcessKill:  // ids are shardgate's, not a backend's
       return true;
     default:
       return c > static_cast<uint8_t>(Command::kResetConnection);
@@ -56,6 +57,9 @@ class ClientSession {
   awaitable<bool> relayLocalInfile();
   awaitable<bool> changeUser(const PacketStream::Packet& cmd);
   awaitable<void> backendLost(const char* during);
+  // KILL [QUERY] n / COM_PROCESS_KILL: n is a shardgate connection id.
+  awaitable<bool> kill(const KillStatement& k);
+  void registerSession(const std::string& user, const BackendConnectResult& r);
 
   std::shared_ptr<ProxyContext> ctx_;
   PacketStream client_;
@@ -66,6 +70,9 @@ class ClientSession {
   std::string backendScramble_;
   std::string backendPlugin_;
   std::string backendName_;  // "shard s0 master 127.0.0.1:33061"
+  std::string user_;
+  // Shared with the registry's close callback, which runs on this session's executor.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   uint8_t lastSeq_ = 0;      // sequence id of the last packet relayed to the client
   bool midPacket_ = false;   // part of a packet has reached the client
   ResponseTracker tracker_;
@@ -79,21 +86,35 @@ awaitable<void> ClientSession::run() {
     co_return;
   }
   try {
-    ClientLogin login = co_await acceptClientLogin(client_, *ctx_, connectionId_);
-    if (login.ok) {
-      caps_ = login.capabilities;
-      scramble_ = login.scramble;
-      if (co_await connectToDefaultShard(login)) {
-        Bytes ok = protocol::makeOk(caps_, protocol::status::kAutocommit);
-        if (co_await client_.writePacket(ok, login.nextSeq)) {
-          spdlog::debug("client {} (#{}) logged in as '{}'", client_.peer(), connectionId_, login.user);
-          co_await commandLoop();
-        }
+    ClientLogin login;
+    bool connected = false;
+    {
+      // Greeting to OK within login_timeout_ms (MySQL's connect_timeout), backend login included.
+      Deadline deadline(co_await asio::this_coro::executor, ctx_->settings().loginTimeout,
+                        client_.socket());
+      login = co_await acceptClientLogin(client_, *ctx_, connectionId_);
+      if (login.ok) {
+        caps_ = login.capabilities;
+        scramble_ = login.scramble;
+        user_ = login.user;
+        connected = co_await connectToDefaultShard(login);
       }
+      if (deadline.expired()) {
+        spdlog::info("client {} did not log in within {} ms", client_.peer(),
+                     ctx_->settings().loginTimeout.count());
+        connected = false;
+      }
+    }
+    Bytes ok = protocol::makeOk(caps_, protocol::status::kAutocommit);
+    if (connected && co_await client_.writePacket(ok, login.nextSeq)) {
+      spdlog::debug("client {} (#{}) logged in as '{}'", client_.peer(), connectionId_, login.user);
+      co_await commandLoop();
     }
   } catch (const std::exception& e) {
     spdlog::error("client {} (#{}): unexpected error: {}", client_.peer(), connectionId_, e.what());
   }
+  *alive_ = false;
+  ctx_->sessions().remove(connectionId_);
   if (backend_ && backend_->isOpen()) {
     uint8_t quit[] = {1, 0, 0, 0, static_cast<uint8_t>(Command::kQuit)};
     co_await backend_->write(quit);
@@ -145,8 +166,79 @@ awaitable<bool> ClientSession::connectToDefaultShard(const ClientLogin& login) {
   }
   backendScramble_ = r.greeting.authData;
   backendPlugin_ = r.greeting.authPlugin;
+  registerSession(login.user, r);
   backend_ = std::move(r.stream);
   co_return true;
+}
+
+void ClientSession::registerSession(const std::string& user, const BackendConnectResult& r) {
+  SessionEntry entry;
+  entry.user = user;
+  boost::system::error_code ec;
+  auto ep = r.stream->socket().remote_endpoint(ec);
+  entry.backendHost = ec ? std::string() : ep.address().to_string();
+  entry.backendPort = ec ? 0 : ep.port();
+  entry.backendThreadId = r.greeting.connectionId;
+  // Runs on this session's thread, where `alive_` and the sockets belong.
+  entry.close = [ex = client_.socket().get_executor(), alive = alive_, this] {
+    asio::post(ex, [alive, this] {
+      if (!*alive) return;
+      client_.close();
+      if (backend_) backend_->close();
+    });
+  };
+  ctx_->sessions().add(connectionId_, std::move(entry));
+}
+
+awaitable<bool> ClientSession::kill(const KillStatement& k) {
+  auto target = ctx_->sessions().find(static_cast<uint32_t>(k.id));
+  if (!target || k.id > UINT32_MAX) {
+    co_return co_await sendError(client_, 1, caps_, protocol::err::kNoSuchThread, "HY000",
+                                 "Unknown thread id: " + std::to_string(k.id));
+  }
+  if (target->user != user_) {
+    co_return co_await sendError(client_, 1, caps_, protocol::err::kKillDenied, "HY000",
+                                 "You are not owner of thread " + std::to_string(k.id));
+  }
+  // Kill the target's statement (or connection) on its server, over a connection of our own.
+  const auto& s = ctx_->settings();
+  BackendLogin bl;
+  bl.host = target->backendHost;
+  bl.port = target->backendPort;
+  bl.user = s.backendUser;
+  bl.password = s.backendPassword;
+  bl.capabilities = caps_ & ~kConnectionPhaseCapabilities;
+  bl.timeout = s.connectTimeout;
+  BackendConnectResult side = co_await connectBackend(bl);
+  if (!side.stream) {
+    co_return co_await sendError(client_, 1, caps_, protocol::err::kConnectToBackend, "HY000",
+                                 "shardgate: cannot reach " + target->backendHost + ":" +
+                                     std::to_string(target->backendPort) + " to kill thread " +
+                                     std::to_string(k.id) + ": " + side.failure);
+  }
+  std::string payload = (k.queryOnly ? "\x03KILL QUERY " : "\x03KILL CONNECTION ") +
+                        std::to_string(target->backendThreadId);
+  PacketStream::Packet reply;
+  bool answered = co_await side.stream->writePacket(
+                      ByteSpan(reinterpret_cast<const uint8_t*>(payload.data()), payload.size()), 0) &&
+                  co_await side.stream->readPacket(reply) == PacketStream::ReadStatus::kOk &&
+                  !reply.payload.empty();
+  bool ok = answered && reply.payload[0] == 0x00;
+  std::optional<protocol::ErrPacket> err;
+  if (answered && !ok) err = protocol::ErrPacket::parse(reply.payload, side.capabilities);
+  uint8_t quit[] = {1, 0, 0, 0, static_cast<uint8_t>(Command::kQuit)};
+  co_await side.stream->write(quit);
+  side.stream->close();
+  // The backend thread may have ended on its own meanwhile: the client session still goes.
+  if (!k.queryOnly) target->close();
+  if (!ok && !(err && err->code == protocol::err::kNoSuchThread)) {
+    co_return co_await sendError(client_, 1, caps_, err ? err->code : protocol::err::kServerLost,
+                                 err ? err->sqlState : "HY000",
+                                 err ? err->message : "shardgate: KILL got no answer");
+  }
+  if (static_cast<uint32_t>(k.id) == connectionId_ && !k.queryOnly) co_return false;
+  Bytes okPacket = protocol::makeOk(caps_, protocol::status::kAutocommit);
+  co_return co_await client_.writePacket(okPacket, 1);
 }
 
 awaitable<bool> ClientSession::commandLoop() {
@@ -179,8 +271,35 @@ awaitable<bool> ClientSession::commandLoop() {
       }
       continue;
     }
-    bool alive = command == static_cast<uint8_t>(Command::kChangeUser) ? co_await changeUser(cmd)
-                                                                        : co_await forward(cmd);
+    bool alive;
+    KillStatement killStmt;
+    if (command == static_cast<uint8_t>(Command::kChangeUser)) {
+      alive = co_await changeUser(cmd);
+    } else if (command == static_cast<uint8_t>(Command::kProcessKill)) {
+      protocol::PayloadReader r(cmd.payload.subspan(1));
+      killStmt.id = r.u32();
+      alive = r.ok() ? co_await kill(killStmt)
+                     : co_await sendError(client_, 1, caps_, protocol::err::kMalformedPacket,
+                                          "HY000", "Malformed communication packet");
+    } else if (command == static_cast<uint8_t>(Command::kQuery) && cmd.payload.size() < 256) {
+      std::string_view sql(reinterpret_cast<const char*>(cmd.payload.data()) + 1,
+                           cmd.payload.size() - 1);
+      switch (parseKill(sql, killStmt)) {
+        case KillParse::kKill:
+          alive = co_await kill(killStmt);
+          break;
+        case KillParse::kUnsupported:
+          alive = co_await sendError(client_, 1, caps_, protocol::err::kNotSupportedYet, "42000",
+                                     "shardgate: only KILL [CONNECTION | QUERY] <connection id> is "
+                                     "supported");
+          break;
+        case KillParse::kNotKill:
+          alive = co_await forward(cmd);
+          break;
+      }
+    } else {
+      alive = co_await forward(cmd);
+    }
     if (!alive) co_return false;
   }
 }
@@ -267,8 +386,10 @@ awaitable<bool> ClientSession::relayResponse(ResponseKind kind) {
   }
 }
 
-// LOAD DATA LOCAL INFILE: the client sends the file as packets ending with an empty one.
+// LOAD DATA LOCAL INFILE: the client sends the file as packets ending with an empty one (an
+// empty packet that follows a 0xFFFFFF-byte one only ends that split frame).
 awaitable<bool> ClientSession::relayLocalInfile() {
+  bool continuation = false;
   for (;;) {
     while (client_.available() < protocol::kHeaderSize) {
       if (!co_await client_.fill()) co_return false;
@@ -285,7 +406,8 @@ awaitable<bool> ClientSession::relayLocalInfile() {
       client_.consume(take);
       left -= take;
     }
-    if (h.length == 0) co_return true;
+    if (h.length == 0 && !continuation) co_return true;
+    continuation = h.length == protocol::kMaxPacketPayload;
   }
 }
 

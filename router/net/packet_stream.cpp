@@ -21,11 +21,14 @@ void PacketStream::setNoDelay() {
 }
 
 awaitable<bool> PacketStream::startServerTls(asio::ssl::context& context) {
-  if (available() > 0) co_return false;  // the client must not send before the TLS handshake
   tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, context);
   boost::system::error_code ec;
-  co_await tls_->async_handshake(asio::ssl::stream_base::server,
+  // The client may have sent its ClientHello right behind the SSLRequest, in the same segment:
+  // those bytes are the start of the handshake.
+  auto early = asio::buffer(data(), available());
+  co_await tls_->async_handshake(asio::ssl::stream_base::server, early,
                                  asio::redirect_error(asio::use_awaitable, ec));
+  consume(available());
   co_return !ec;
 }
 

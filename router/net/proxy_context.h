@@ -11,6 +11,7 @@
 #include <string>
 
 #include "router/net/authenticator.h"
+#include "router/net/session_registry.h"
 #include "shardmap/shard_map.h"
 
 namespace boost::asio::ssl {
@@ -26,6 +27,7 @@ struct ProxySettings {
   std::string backendUser;
   std::string backendPassword;
   std::chrono::milliseconds connectTimeout{1000};
+  std::chrono::milliseconds loginTimeout{10000};  // greeting to OK, for clients
 };
 
 // What the default shard's master said in its greeting; clients are offered the same.
@@ -48,6 +50,7 @@ class ProxyContext {
 
   const ProxySettings& settings() const { return settings_; }
   Authenticator& auth() { return *auth_; }
+  SessionRegistry& sessions() { return sessions_; }
   // TLS for client connections; nullptr when disabled.
   boost::asio::ssl::context* tls() const { return tls_.get(); }
 
@@ -82,6 +85,7 @@ class ProxyContext {
   std::shared_ptr<Authenticator> auth_;
   std::shared_ptr<const shardmap::ShardMap> map_;
   std::shared_ptr<boost::asio::ssl::context> tls_;
+  SessionRegistry sessions_;
   mutable std::mutex identityMutex_;
   ServerIdentity identity_;
   std::atomic<uint32_t> connectionIds_{1};

@@ -16,6 +16,7 @@ ResponseKind responseKindFor(uint8_t command) {
     case Command::kStmtSendLongData:
       return ResponseKind::kNone;
     case Command::kQuery:
+    case Command::kProcessInfo:  // a result set, like SHOW PROCESSLIST
       return ResponseKind::kQuery;
     case Command::kStmtExecute:
       return ResponseKind::kStmtExecute;

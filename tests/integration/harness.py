@@ -144,13 +144,14 @@ class Shardgate:
     Overrides: auth_plugin, users (list of dicts with name and password or password_hash),
     max_connections, max_allowed_packet, backend_port / backend_host (the default shard's master;
     e.g. a closed port), connect_timeout_ms, log_level, threads, backend_user / backend_password,
-    port (default: a free one), tls (offer TLS; shardgate's default is on).
+    port (default: a free one), tls (offer TLS; shardgate's default is on), login_timeout_ms.
     """
 
     def __init__(self, auth_plugin=None, users=None, max_connections=None,
                  max_allowed_packet=None, backend_port=None, backend_host=HOST,
                  connect_timeout_ms=None, log_level="info", threads=None,
-                 backend_user=APP_USER, backend_password=APP_PASSWORD, port=None, tls=None):
+                 backend_user=APP_USER, backend_password=APP_PASSWORD, port=None, tls=None,
+                 login_timeout_ms=None):
         self.auth_plugin = auth_plugin
         self.users = users if users is not None else [{"name": APP_USER, "password": APP_PASSWORD}]
         self.max_connections = max_connections
@@ -164,6 +165,7 @@ class Shardgate:
         self.backend_password = backend_password
         self.port = port
         self.tls = tls
+        self.login_timeout_ms = login_timeout_ms
         self.proc = None
         self.tmp = None
         self.log_path = None
@@ -201,6 +203,8 @@ class Shardgate:
             out.append(f"threads = {self.threads}")
         if self.tls is not None:
             out.append(f"tls = {'true' if self.tls else 'false'}")
+        if self.login_timeout_ms is not None:
+            out.append(f"login_timeout_ms = {self.login_timeout_ms}")
         # An admin port of its own, so several shardgates can run side by side.
         out += ["[admin]", f'address = "{HOST}"', f"port = {free_port()}"]
         for u in self.users:
@@ -450,16 +454,8 @@ def pymysql_connect(port, user=APP_USER, password=APP_PASSWORD, database="app", 
 
 
 def pymysql_connect_tls(port, **kw):
-    """pymysql_connect with TLS. Retries a TLS handshake that shardgate cut: it refuses a TLS
-    ClientHello that arrives together with the SSLRequest (see test_known_bugs.py,
-    test_BUG_tls_client_hello_in_the_same_segment); drop the retry once that is fixed."""
-    for attempt in range(5):
-        try:
-            return pymysql_connect(port, ssl=tls_context(), **kw)
-        except pymysql.err.OperationalError as e:
-            if attempt == 4 or e.args[0] != 2003 or "TLS/SSL" not in str(e):
-                raise
-            time.sleep(0.05)
+    """pymysql_connect with TLS."""
+    return pymysql_connect(port, ssl=tls_context(), **kw)
 
 
 def mysqldb_connect(port, user=APP_USER, password=APP_PASSWORD, database="app", **kw):
@@ -487,23 +483,15 @@ def master_query(sql, database="app"):
 
 def run_cli(port, *args, user=APP_USER, password=APP_PASSWORD, database=None, input=None,
             timeout=60, check=False):
-    """Runs the mariadb CLI against 127.0.0.1:port; returns the CompletedProcess (text).
-
-    A login whose TLS handshake shardgate cut is retried (test_known_bugs.py,
-    test_BUG_tls_client_hello_in_the_same_segment; drop the retry once that is fixed)."""
+    """Runs the mariadb CLI against 127.0.0.1:port; returns the CompletedProcess (text)."""
     cmd = [MARIADB_CLI, "--no-defaults", f"-h{HOST}", f"-P{port}", f"-u{user}"]
     if password is not None:
         cmd.append(f"-p{password}")
     cmd += list(args)
     if database:
         cmd.append(database)
-    for attempt in range(5):
-        r = subprocess.run(cmd, input=input, capture_output=True, encoding="utf-8",
-                           errors="backslashreplace", timeout=timeout)
-        cut = re.search(r"^ERROR 20(13|26) .*(SSL|TLS|handshake)", r.stderr, re.M)
-        if r.returncode == 0 or not cut or "--skip-ssl" in args or attempt == 4:
-            break
-        time.sleep(0.05)
+    r = subprocess.run(cmd, input=input, capture_output=True, encoding="utf-8",
+                       errors="backslashreplace", timeout=timeout)
     if check and r.returncode != 0:
         raise subprocess.CalledProcessError(r.returncode, cmd, r.stdout, r.stderr)
     return r

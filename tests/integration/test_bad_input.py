@@ -212,10 +212,13 @@ class BadInputTest(harness.ShardgateTestCase):
             self.assertEqual(rawproto.parse_err(c.command(gtid_dump)[1])[0], 1047)
             self.assertEqual(c.query_rows("SELECT 2*21"), [["42"]])
 
-    def test_process_kill_refused(self):
+    def test_process_kill_of_unknown_or_truncated_id(self):
         with self.logged_in() as c:
-            kill = b"\x0c" + struct.pack("<I", 1)
-            self.assertEqual(rawproto.parse_err(c.command(kill)[1])[0], 1047)
+            kill = b"\x0c" + struct.pack("<I", 987654)
+            self.assertEqual(rawproto.parse_err(c.command(kill)[1]),
+                             (1094, "HY000", "Unknown thread id: 987654"))
+            self.assertEqual(c.query_rows("SELECT 1"), [["1"]])
+            self.assertEqual(rawproto.parse_err(c.command(b"\x0c\x01")[1])[0], 1835)
             self.assertEqual(c.query_rows("SELECT 1"), [["1"]])
 
     def test_malformed_change_user(self):

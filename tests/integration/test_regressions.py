@@ -1,6 +1,6 @@
-"""Known shardgate bugs, one failing test each (named test_BUG_...), kept apart from the other
-suites so those stay green. A test here that passes means its bug is fixed: move it to the
-suite it belongs to."""
+"""Regression tests for shardgate bugs found by the integration suite: exact-size LOCAL INFILE
+frames, a TLS ClientHello in the same segment as the SSLRequest, COM_PROCESS_INFO, and KILL by
+the id from the greeting (with KILL CONNECTION, COM_PROCESS_KILL and the login timeout)."""
 
 import contextlib
 import socket
@@ -61,7 +61,7 @@ class LocalInfileExactPacketTest(harness.ShardgateTestCase):
             except (TimeoutError, ConnectionError) as e:
                 return e
 
-    def test_BUG_infile_packet_of_exactly_2_24_minus_1_bytes(self):
+    def test_infile_packet_of_exactly_2_24_minus_1_bytes(self):
         lines = MAX_PAYLOAD // 1024
         data = b"".join(b"%08d" % i + b"x" * 1015 + b"\n" for i in range(lines))
         data += b"y" * (MAX_PAYLOAD - len(data) - 1) + b"\n"
@@ -81,13 +81,12 @@ class KillWithHandshakeIdTest(harness.ShardgateTestCase):
 
     The mariadb CLI on Ctrl-C, Connector/J's Statement.cancel() and mysql_kill() take the id
     from the greeting (mysql_thread_id) and send `KILL QUERY <id>` on a second connection.
-    shardgate's greeting carries its own session counter (1, 2, 3, ...), while the statement is
-    relayed to the master, which reads the number as one of ITS thread ids: the query is not
-    cancelled (1094 Unknown thread id), or - worse - an unrelated master connection that
-    happens to have that id is killed.
+    shardgate's greeting carries its own session id, which is not the master's thread id, so
+    shardgate must carry the KILL out itself: relaying it would cancel nothing (1094) or kill an
+    unrelated master connection that happens to have that id.
     """
 
-    def test_BUG_kill_query_with_greeting_connection_id(self):
+    def test_kill_query_with_greeting_connection_id(self):
         victim = harness.mysqldb_connect(self.sg.port)
         greeting_id = victim.thread_id()
         outcome = {}
@@ -158,7 +157,7 @@ class TlsClientHelloInSameSegmentTest(harness.ShardgateTestCase):
     def test_tls_client_hello_after_a_pause(self):
         self.assertIsNotNone(self.tls_handshake(together=False))  # works today
 
-    def test_BUG_tls_client_hello_in_the_same_segment(self):
+    def test_tls_client_hello_in_the_same_segment(self):
         self.assertIsNotNone(self.tls_handshake(together=True),
                              "shardgate closed the connection during the TLS handshake")
 
@@ -172,7 +171,7 @@ class ProcessInfoCommandTest(harness.ShardgateTestCase):
 
     SHARDGATE_OPTIONS = {"auth_plugin": "mysql_native_password"}
 
-    def test_BUG_com_process_info_answered_in_full_or_refused(self):
+    def test_com_process_info_answered_in_full_or_refused(self):
         with rawproto.RawClient(self.sg.port, timeout=5) as c:
             self.assertEqual(c.login(database="app")[:1], b"\x00")
             c.send(b"\x0a", 0)
@@ -192,3 +191,48 @@ class ProcessInfoCommandTest(harness.ShardgateTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class KillConnectionTest(harness.ShardgateTestCase):
+    """KILL CONNECTION, COM_PROCESS_KILL (mysql_kill), unknown ids, and the login timeout."""
+
+    def test_kill_connection_ends_the_victims_session(self):
+        victim = harness.mysqldb_connect(self.sg.port)
+        with contextlib.closing(harness.mysqldb_connect(self.sg.port)) as killer:
+            killer.cursor().execute(f"KILL CONNECTION {victim.thread_id()}")
+        with self.assertRaises(Exception):
+            cur = victim.cursor()
+            cur.execute("SELECT 1")
+            cur.fetchall()
+        victim.close()
+        self.assert_alive()
+
+    def test_mysql_kill_uses_com_process_kill(self):
+        victim = harness.mysqldb_connect(self.sg.port)
+        with contextlib.closing(harness.mysqldb_connect(self.sg.port)) as killer:
+            killer.kill(victim.thread_id())
+        with self.assertRaises(Exception):
+            cur = victim.cursor()
+            cur.execute("SELECT 1")
+            cur.fetchall()
+        victim.close()
+
+    def test_unknown_id_is_1094(self):
+        with contextlib.closing(harness.mysqldb_connect(self.sg.port)) as c:
+            with self.assertRaises(Exception) as cm:
+                c.cursor().execute("KILL QUERY 999999")
+            self.assertEqual(cm.exception.args[0], 1094)
+            self.assertEqual(cm.exception.args[1], "Unknown thread id: 999999")
+            with self.assertRaises(Exception) as cm:
+                c.cursor().execute("KILL USER app")
+            self.assertEqual(cm.exception.args[0], 1235)
+            c.cursor().execute("SELECT 1")  # the session goes on
+
+    def test_silent_client_is_dropped_after_login_timeout(self):
+        with harness.Shardgate(login_timeout_ms=500) as sg:
+            s = socket.create_connection((harness.HOST, sg.port), timeout=5)
+            s.recv(4096)  # the greeting; then say nothing
+            t0 = time.monotonic()
+            self.assertEqual(s.recv(4096), b"")  # closed by shardgate
+            self.assertLess(time.monotonic() - t0, 3)
+            s.close()

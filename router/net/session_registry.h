@@ -1,0 +1,46 @@
+#pragma once
+// Which client sessions exist, by the connection id shardgate gave them in the greeting, and
+// which backend connection each one drives. KILL [QUERY] n and COM_PROCESS_KILL name
+// shardgate's ids; the registry turns them into the backend's thread id and lets another thread
+// end a session. Thread-safe.
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace sg::net {
+
+struct SessionEntry {
+  std::string user;
+  std::string backendHost;  // the server the session's statements run on
+  uint16_t backendPort = 0;
+  uint32_t backendThreadId = 0;  // from that server's greeting
+  std::function<void()> close;   // ends the session from any thread
+};
+
+class SessionRegistry {
+ public:
+  void add(uint32_t id, SessionEntry entry) {
+    std::lock_guard lock(mutex_);
+    sessions_[id] = std::move(entry);
+  }
+  void remove(uint32_t id) {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(id);
+  }
+  std::optional<SessionEntry> find(uint32_t id) const {
+    std::lock_guard lock(mutex_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<uint32_t, SessionEntry> sessions_;
+};
+
+}  // namespace sg::net
