@@ -1,50 +1,19 @@
 // The `shardmap` CLI, run as a process: exit codes, stdout and stderr.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
+#include "tests/unit/shardmap/cli_runner.h"
 #include "tests/unit/shardmap/temp_dir.h"
 
 namespace sg::shardmap {
 namespace {
 
-struct CliRun {
-  int exitCode = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string quote(const std::string& arg) {
-  std::string out = "'";
-  for (char c : arg) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using sg::testing::CliRun;
 
 class ShardmapCli : public ::testing::Test {
  protected:
   CliRun run(const std::vector<std::string>& args) {
-    std::string command = quote(SHARDMAP_CLI_PATH);
-    for (const auto& a : args) command += " " + quote(a);
-    auto out = dir_.path() / "stdout";
-    auto err = dir_.path() / "stderr";
-    command += " >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
-    int status = std::system(command.c_str());
-    CliRun result;
-    if (status != -1 && WIFEXITED(status)) result.exitCode = WEXITSTATUS(status);
-    result.out = slurp(out);
-    result.err = slurp(err);
-    return result;
+    return sg::testing::runShardmapCli(dir_, args);
   }
 
   sg::testing::TempDir dir_;
