@@ -109,6 +109,7 @@ int main(int argc, char** argv) {
   settings.backendPassword = cfg.backend.password;
   settings.connectTimeout = std::chrono::milliseconds(cfg.backend.connectTimeoutMs);
   settings.loginTimeout = std::chrono::milliseconds(cfg.listen.loginTimeoutMs);
+  settings.allowScatterWrites = cfg.routing.allowScatterWrites;
   std::shared_ptr<boost::asio::ssl::context> tls;
   if (cfg.listen.tls) {
     std::string tlsError;

@@ -4,6 +4,7 @@
 
 #include "router/net/backend_connection.h"
 #include "router/net/client_handshake.h"
+#include "router/net/client_session_impl.h"
 #include "router/net/deadline.h"
 #include "router/net/kill_statement.h"
 #include "router/net/packet_stream.h"
@@ -36,47 +37,7 @@ bool isRefusedCommand(uint8_t c) {
   }
 }
 
-class ClientSession {
- public:
-  ClientSession(tcp::socket socket, std::shared_ptr<ProxyContext> ctx)
-      : ctx_(std::move(ctx)),
-        client_(std::move(socket), ctx_->settings().maxAllowedPacket),
-        connectionId_(ctx_->nextConnectionId()) {
-    boost::system::error_code ec;
-    auto ep = client_.socket().remote_endpoint(ec);
-    client_.setPeer(ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port()));
-  }
-
-  awaitable<void> run();
-
- private:
-  awaitable<bool> connectToDefaultShard(const ClientLogin& login);
-  awaitable<bool> commandLoop();
-  awaitable<bool> forward(const PacketStream::Packet& cmd);
-  awaitable<bool> relayResponse(ResponseKind kind);
-  awaitable<bool> relayLocalInfile();
-  awaitable<bool> changeUser(const PacketStream::Packet& cmd);
-  awaitable<void> backendLost(const char* during);
-  // KILL [QUERY] n / COM_PROCESS_KILL: n is a shardgate connection id.
-  awaitable<bool> kill(const KillStatement& k);
-  void registerSession(const std::string& user, const BackendConnectResult& r);
-
-  std::shared_ptr<ProxyContext> ctx_;
-  PacketStream client_;
-  std::unique_ptr<PacketStream> backend_;
-  uint32_t connectionId_;
-  uint32_t caps_ = 0;
-  std::string scramble_;
-  std::string backendScramble_;
-  std::string backendPlugin_;
-  std::string backendName_;  // "shard s0 master 127.0.0.1:33061"
-  std::string user_;
-  // Shared with the registry's close callback, which runs on this session's executor.
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  uint8_t lastSeq_ = 0;      // sequence id of the last packet relayed to the client
-  bool midPacket_ = false;   // part of a packet has reached the client
-  ResponseTracker tracker_;
-};
+}  // namespace
 
 awaitable<void> ClientSession::run() {
   if (!ctx_->admitClient()) {
@@ -115,76 +76,101 @@ awaitable<void> ClientSession::run() {
   }
   *alive_ = false;
   ctx_->sessions().remove(connectionId_);
-  if (backend_ && backend_->isOpen()) {
+  for (auto& [key, link] : links_) {
+    if (!link.stream->isOpen()) continue;
     uint8_t quit[] = {1, 0, 0, 0, static_cast<uint8_t>(Command::kQuit)};
-    co_await backend_->write(quit);
-    backend_->close();
+    co_await link.stream->write(quit);
+    link.stream->close();
   }
   client_.close();
   ctx_->releaseClient();
 }
 
-awaitable<bool> ClientSession::connectToDefaultShard(const ClientLogin& login) {
-  auto map = ctx_->shardMap();
-  const auto& shard = map->defaultShard();
+awaitable<ClientSession::LinkResult> ClientSession::openLink(const shardmap::Shard& shard,
+                                                             const shardmap::Endpoint& server,
+                                                             bool master,
+                                                             const std::string& database) {
+  LinkResult out;
   const auto& s = ctx_->settings();
   BackendLogin bl;
-  bl.host = shard.master.host;
-  bl.port = shard.master.port;
+  bl.host = server.host;
+  bl.port = server.port;
   bl.user = s.backendUser;
   bl.password = s.backendPassword;
-  bl.database = login.database;
-  bl.capabilities = login.capabilities & ~kConnectionPhaseCapabilities;
-  bl.collation = login.collation;
-  bl.attrs = login.attrs;
-  bl.attrs.emplace_back("_proxy", "shardgate");
+  bl.database = database;
+  bl.capabilities = caps_ & ~kConnectionPhaseCapabilities;
+  bl.collation = collation_;
+  bl.attrs = attrs_;
   bl.timeout = s.connectTimeout;
   bl.maxPayload = s.maxAllowedPacket + protocol::kMaxPacketPayload;  // results may exceed it
-  backendName_ = "shard " + shard.name + " master " + shard.master.str();
+  std::string name = "shard " + shard.name + (master ? " master " : " replica ") + server.str();
 
   BackendConnectResult r = co_await connectBackend(bl);
   if (!r.stream) {
-    if (r.serverError) {
-      co_await sendError(client_, login.nextSeq, caps_, r.serverError->code, r.serverError->sqlState,
-                         r.serverError->message);
-    } else {
-      spdlog::warn("client {}: cannot connect to {}: {}", client_.peer(), backendName_, r.failure);
-      co_await sendError(client_, login.nextSeq, caps_, protocol::err::kConnectToBackend, "HY000",
-                         "shardgate: " + backendName_ + " is unavailable: " + r.failure);
-    }
-    co_return false;
+    out.serverError = r.serverError;
+    out.failure = "shardgate: " + name + " is unavailable: " + r.failure;
+    if (!r.serverError) spdlog::warn("client {}: cannot connect to {}: {}", client_.peer(), name, r.failure);
+    co_return out;
   }
   // Results are relayed untouched, so the backend must format them as the client expects.
   constexpr uint32_t kShapeCaps = cap::kDeprecateEof | cap::kSessionTrack | cap::kMultiResults |
                                   cap::kPsMultiResults | cap::kProtocol41;
   if ((r.capabilities & kShapeCaps) != (caps_ & kShapeCaps)) {
-    co_await sendError(client_, login.nextSeq, caps_, protocol::err::kHandshake, "08S01",
-                       "shardgate: " + backendName_ +
-                           " does not support the protocol features this client negotiated");
+    out.failure = "shardgate: " + name +
+                  " does not support the protocol features this client negotiated";
     r.stream->close();
+    co_return out;
+  }
+  Link link;
+  link.stream = std::move(r.stream);
+  link.name = std::move(name);
+  link.shard = shard.name;
+  link.master = master;
+  link.host = server.host;
+  link.port = server.port;
+  link.threadId = r.greeting.connectionId;
+  link.scramble = r.greeting.authData;
+  link.plugin = r.greeting.authPlugin;
+  auto [it, inserted] = links_.insert_or_assign(server.str(), std::move(link));
+  out.link = &it->second;
+  co_return out;
+}
+
+awaitable<bool> ClientSession::connectToDefaultShard(const ClientLogin& login) {
+  auto map = ctx_->shardMap();
+  const auto& shard = map->defaultShard();
+  collation_ = login.collation;
+  attrs_ = login.attrs;
+  attrs_.emplace_back("_proxy", "shardgate");
+  state_.setSchema(login.database);
+  LinkResult r = co_await openLink(shard, shard.master, true, login.database);
+  if (!r.link) {
+    if (r.serverError) {
+      co_await sendError(client_, login.nextSeq, caps_, r.serverError->code, r.serverError->sqlState,
+                         r.serverError->message);
+    } else {
+      co_await sendError(client_, login.nextSeq, caps_, protocol::err::kConnectToBackend, "HY000",
+                         r.failure);
+    }
     co_return false;
   }
-  backendScramble_ = r.greeting.authData;
-  backendPlugin_ = r.greeting.authPlugin;
-  registerSession(login.user, r);
-  backend_ = std::move(r.stream);
+  primary_ = current_ = r.link;
+  registerSession(login.user);
   co_return true;
 }
 
-void ClientSession::registerSession(const std::string& user, const BackendConnectResult& r) {
+void ClientSession::registerSession(const std::string& user) {
   SessionEntry entry;
   entry.user = user;
-  boost::system::error_code ec;
-  auto ep = r.stream->socket().remote_endpoint(ec);
-  entry.backendHost = ec ? std::string() : ep.address().to_string();
-  entry.backendPort = ec ? 0 : ep.port();
-  entry.backendThreadId = r.greeting.connectionId;
+  entry.backendHost = current_->host;
+  entry.backendPort = current_->port;
+  entry.backendThreadId = current_->threadId;
   // Runs on this session's thread, where `alive_` and the sockets belong.
   entry.close = [ex = client_.socket().get_executor(), alive = alive_, this] {
     asio::post(ex, [alive, this] {
       if (!*alive) return;
       client_.close();
-      if (backend_) backend_->close();
+      for (auto& [key, link] : links_) link.stream->close();
     });
   };
   ctx_->sessions().add(connectionId_, std::move(entry));
@@ -244,7 +230,7 @@ awaitable<bool> ClientSession::kill(const KillStatement& k) {
 awaitable<bool> ClientSession::commandLoop() {
   for (;;) {
     client_.shrinkIfIdle();
-    backend_->shrinkIfIdle();
+    for (auto& [key, link] : links_) link.stream->shrinkIfIdle();
     PacketStream::Packet cmd;
     auto st = co_await client_.readPacket(cmd);
     if (st == PacketStream::ReadStatus::kClosed) co_return true;
@@ -273,34 +259,56 @@ awaitable<bool> ClientSession::commandLoop() {
     }
     bool alive;
     KillStatement killStmt;
-    if (command == static_cast<uint8_t>(Command::kChangeUser)) {
-      alive = co_await changeUser(cmd);
-    } else if (command == static_cast<uint8_t>(Command::kProcessKill)) {
-      protocol::PayloadReader r(cmd.payload.subspan(1));
-      killStmt.id = r.u32();
-      alive = r.ok() ? co_await kill(killStmt)
-                     : co_await sendError(client_, 1, caps_, protocol::err::kMalformedPacket,
-                                          "HY000", "Malformed communication packet");
-    } else if (command == static_cast<uint8_t>(Command::kQuery) && cmd.payload.size() < 256) {
-      std::string_view sql(reinterpret_cast<const char*>(cmd.payload.data()) + 1,
-                           cmd.payload.size() - 1);
-      switch (parseKill(sql, killStmt)) {
-        case KillParse::kKill:
-          alive = co_await kill(killStmt);
-          break;
-        case KillParse::kUnsupported:
-          alive = co_await sendError(client_, 1, caps_, protocol::err::kNotSupportedYet, "42000",
-                                     "shardgate: only KILL [CONNECTION | QUERY] <connection id> is "
-                                     "supported");
-          break;
-        case KillParse::kNotKill:
-          alive = co_await forward(cmd);
-          break;
+    switch (static_cast<Command>(command)) {
+      case Command::kChangeUser:
+        alive = co_await changeUser(cmd);
+        break;
+      case Command::kProcessKill: {
+        protocol::PayloadReader r(cmd.payload.subspan(1));
+        killStmt.id = r.u32();
+        alive = r.ok() ? co_await kill(killStmt)
+                       : co_await sendError(client_, 1, caps_, protocol::err::kMalformedPacket,
+                                            "HY000", "Malformed communication packet");
+        break;
       }
-    } else {
-      alive = co_await forward(cmd);
-    }
-    if (!alive) co_return false;
+      case Command::kQuery: {
+        std::string_view sql(reinterpret_cast<const char*>(cmd.payload.data()) + 1,
+                             cmd.payload.size() - 1);
+        switch (cmd.payload.size() < 256 ? parseKill(sql, killStmt) : KillParse::kNotKill) {
+          case KillParse::kKill:
+            alive = co_await kill(killStmt);
+            break;
+          case KillParse::kUnsupported:
+            alive = co_await sendError(client_, 1, caps_, protocol::err::kNotSupportedYet,
+                                       "42000",
+                                       "shardgate: only KILL [CONNECTION | QUERY] <connection id> "
+                                       "is supported");
+            break;
+          case KillParse::kNotKill:
+            alive = co_await routeQuery(cmd);
+            break;
+        }
+        break;
+      }
+      case Command::kInitDb:
+        alive = co_await initDb(cmd);
+        break;
+      case Command::kStmtPrepare:
+        use(primary_);
+        alive = !co_await prepareAllowed(cmd) ? true : co_await forward(cmd);
+        break;
+      case Command::kResetConnection:
+        closeSecondaryLinks();
+        alive = co_await forward(cmd);
+        if (!tracker_.lastWasError()) state_.reset(state_.schema());
+        break;
+      default:
+        // Everything else concerns the session's first connection (prepared statements are
+        // only allowed where they run there).
+        use(primary_);
+        alive = co_await forward(cmd);
+        break;
+    }    if (!alive) co_return false;
   }
 }
 
@@ -310,11 +318,11 @@ awaitable<bool> ClientSession::forward(const PacketStream::Packet& cmd) {
   midPacket_ = false;
   bool sent;
   if (!cmd.raw.empty()) {
-    sent = co_await backend_->write(cmd.raw);
+    sent = co_await backend().write(cmd.raw);
   } else {
     Bytes framed;
     protocol::appendPackets(framed, cmd.payload, 0);
-    sent = co_await backend_->write(framed);
+    sent = co_await backend().write(framed);
   }
   if (!sent) {
     co_await backendLost("sending a command");
@@ -329,7 +337,7 @@ awaitable<bool> ClientSession::forward(const PacketStream::Packet& cmd) {
 // headers and first bytes; large packets stream through without being buffered whole.
 awaitable<bool> ClientSession::relayResponse(ResponseKind kind) {
   tracker_.start(kind, caps_);
-  PacketStream& b = *backend_;
+  PacketStream& b = backend();
   size_t scanned = 0;      // bytes from b.data() already classified
   size_t bodyLeft = 0;     // bytes of the current packet not yet received
   midPacket_ = false;
@@ -346,7 +354,7 @@ awaitable<bool> ClientSession::relayResponse(ResponseKind kind) {
       auto step = tracker_.onPacket(h.length, ByteSpan(p + protocol::kHeaderSize, peek));
       if (step == ResponseTracker::Step::kMalformed) {
         spdlog::error("client {}: malformed response from {}; closing the session", client_.peer(),
-                      backendName_);
+                      current_->name);
         co_return false;
       }
       lastSeq_ = h.seq;
@@ -399,7 +407,7 @@ awaitable<bool> ClientSession::relayLocalInfile() {
     while (left > 0) {
       if (client_.available() == 0 && !co_await client_.fill()) co_return false;
       size_t take = std::min(left, client_.available());
-      if (!co_await backend_->write(ByteSpan(client_.data(), take))) {
+      if (!co_await backend().write(ByteSpan(client_.data(), take))) {
         co_await backendLost("sending a local file");
         co_return false;
       }
@@ -426,23 +434,28 @@ awaitable<bool> ClientSession::changeUser(const PacketStream::Packet& cmd) {
                                    scramble_, seq, caps_)) {
     co_return false;  // MySQL ends the session after a failed COM_CHANGE_USER
   }
-  // Reset the backend session the same way: COM_CHANGE_USER with shardgate's backend account.
+  // Reset the backend session the same way: COM_CHANGE_USER with shardgate's backend account, on
+  // the primary connection; the others are closed and reopen with the new state when needed.
+  closeSecondaryLinks();
+  state_.reset(cu->database);
+  use(primary_);
   const auto& s = ctx_->settings();
   protocol::ChangeUser bcu;
   bcu.user = s.backendUser;
   bcu.database = cu->database;
   bcu.collation = cu->collation ? cu->collation : protocol::kDefaultCollation;
-  std::string plugin = backendPlugin_.empty() ? std::string(protocol::kNativePlugin) : backendPlugin_;
+  std::string plugin =
+      primary_->plugin.empty() ? std::string(protocol::kNativePlugin) : primary_->plugin;
   bcu.authPlugin = plugin;
-  bcu.authResponse = authResponseFor(plugin, s.backendPassword, backendScramble_);
+  bcu.authResponse = authResponseFor(plugin, s.backendPassword, primary_->scramble);
   bcu.attrs = cu->attrs;
   Bytes payload;
   bcu.encode(payload, caps_ | cap::kPluginAuth | cap::kSecureConnection);
-  if (!co_await backend_->writePacket(payload, 0)) {
+  if (!co_await backend().writePacket(payload, 0)) {
     co_await backendLost("changing user");
     co_return false;
   }
-  auto outcome = co_await finishBackendAuth(*backend_, caps_, backendScramble_, plugin,
+  auto outcome = co_await finishBackendAuth(backend(), caps_, primary_->scramble, plugin,
                                             s.backendPassword, 0);
   if (!outcome.ok) {
     if (outcome.serverError) {
@@ -458,15 +471,13 @@ awaitable<bool> ClientSession::changeUser(const PacketStream::Packet& cmd) {
 }
 
 awaitable<void> ClientSession::backendLost(const char* during) {
-  spdlog::warn("client {}: lost {} while {}", client_.peer(), backendName_, during);
+  spdlog::warn("client {}: lost {} while {}", client_.peer(), current_->name, during);
   if (!midPacket_) {
     co_await sendError(client_, static_cast<uint8_t>(lastSeq_ + 1), caps_,
                        protocol::err::kServerLost, "HY000",
-                       "shardgate: lost connection to " + backendName_ + " during query");
+                       "shardgate: lost connection to " + current_->name + " during query");
   }
 }
-
-}  // namespace
 
 awaitable<void> runClientSession(tcp::socket socket, std::shared_ptr<ProxyContext> ctx) {
   ClientSession session(std::move(socket), std::move(ctx));

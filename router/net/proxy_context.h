@@ -28,6 +28,7 @@ struct ProxySettings {
   std::string backendPassword;
   std::chrono::milliseconds connectTimeout{1000};
   std::chrono::milliseconds loginTimeout{10000};  // greeting to OK, for clients
+  bool allowScatterWrites = false;                // [routing] allow_scatter_writes
 };
 
 // What the default shard's master said in its greeting; clients are offered the same.

@@ -31,6 +31,15 @@ class SessionRegistry {
     std::lock_guard lock(mutex_);
     sessions_.erase(id);
   }
+  // The session now runs its statements on another server.
+  void updateBackend(uint32_t id, const std::string& host, uint16_t port, uint32_t threadId) {
+    std::lock_guard lock(mutex_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return;
+    it->second.backendHost = host;
+    it->second.backendPort = port;
+    it->second.backendThreadId = threadId;
+  }
   std::optional<SessionEntry> find(uint32_t id) const {
     std::lock_guard lock(mutex_);
     auto it = sessions_.find(id);

@@ -72,7 +72,9 @@ Plan planSelect(const PlanInput& in) {
   const BoundTable* sharded = binder.firstOfKind(TableKind::kSharded);
   if (sharded == nullptr) {
     if (unsharded != nullptr) {
-      return singlePlan(defaultShard, in.map, target,
+      // Unsharded tables are read on the default shard's master: replicas serve the sharded
+      // read path, where lag-aware replica choice applies.
+      return singlePlan(defaultShard, in.map, Target::kMaster,
                         "unsharded table " + unsharded->display + ": default shard " +
                             in.map.defaultShard().name);
     }

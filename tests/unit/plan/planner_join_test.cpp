@@ -185,7 +185,7 @@ TEST(PlanJoin, Unions) {
        "unsupported in a cross-shard query: UNION of users and orders (not known to be on one "
        "shard)"},
       {"global and unsharded blocks", unionOf({"countries", "audit_log"}, Unknown()),
-       "single s0 replica"},
+       "single s0 master"},
       {"same table with a subquery is not merged", withSubquery, "reject 1235 42000",
        "UNION of users and users"},
       {"self-join is not merged",

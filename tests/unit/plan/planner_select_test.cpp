@@ -205,9 +205,9 @@ TEST(PlanSelect, GlobalAndUnshardedTables) {
       {"global read in a transaction on s1", Select({"countries"}), "single s1 master",
        "read from s1", inTransaction("s1")},
       {"two global tables", Select({"countries c", "currencies k"}), "single s0 replica"},
-      {"unsharded: default shard", Select({"audit_log"}), "single s0 replica",
+      {"unsharded: default shard", Select({"audit_log"}), "single s0 master",
        "unsharded table audit_log: default shard s0"},
-      {"unsharded join global", Select({"audit_log a", "countries c"}), "single s0 replica"},
+      {"unsharded join global", Select({"audit_log a", "countries c"}), "single s0 master"},
       {"sharded join global by key",
        Select({"users u", "countries c"}, And({ColEq("u.country", "c.code"), Eq("u.id", 6000000)})),
        "single s1 replica"},
@@ -320,7 +320,7 @@ TEST(PlanSelect, DefaultShardOtherThanFirst) {
   ASSERT_NE(map, nullptr);
   runCases(
       {
-          {"unsharded", Select({"audit_log"}), "single s2 replica", "default shard s2"},
+          {"unsharded", Select({"audit_log"}), "single s2 master", "default shard s2"},
           {"global", Select({"countries"}), "single s2 replica"},
           {"no rows", Select({"users"}, Eq("id", -1)), "single s0 replica", "sent to s0"},
           {"sharded + unsharded on s2", Select({"users u", "audit_log a"}, Eq("u.id", 20000000)),

@@ -1,0 +1,116 @@
+#pragma once
+// The client session class, shared by client_session.cpp (login, command loop, relaying) and
+// query_routing.cpp (choosing backends for each statement). Internal to router/net.
+
+#include "router/net/asio_prelude.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "router/exec/session_state.h"
+#include "router/net/backend_connection.h"
+#include "router/net/client_handshake.h"
+#include "router/net/kill_statement.h"
+#include "router/net/packet_stream.h"
+#include "router/net/proxy_context.h"
+#include "router/net/response_tracker.h"
+#include "router/plan/plan.h"
+#include "router/sql/statement.h"
+
+namespace sg::net {
+
+// One client connection: login, the backend connections it uses, and the command loop.
+class ClientSession {
+ public:
+  ClientSession(tcp::socket socket, std::shared_ptr<ProxyContext> ctx)
+      : ctx_(std::move(ctx)),
+        client_(std::move(socket), ctx_->settings().maxAllowedPacket),
+        connectionId_(ctx_->nextConnectionId()) {
+    boost::system::error_code ec;
+    auto ep = client_.socket().remote_endpoint(ec);
+    client_.setPeer(ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port()));
+  }
+
+  awaitable<void> run();
+
+ private:
+  awaitable<bool> connectToDefaultShard(const ClientLogin& login);
+  awaitable<bool> commandLoop();
+  awaitable<bool> forward(const PacketStream::Packet& cmd);
+  awaitable<bool> relayResponse(ResponseKind kind);
+  awaitable<bool> relayLocalInfile();
+  awaitable<bool> changeUser(const PacketStream::Packet& cmd);
+  awaitable<void> backendLost(const char* during);
+  // KILL [QUERY] n / COM_PROCESS_KILL: n is a shardgate connection id.
+  awaitable<bool> kill(const KillStatement& k);
+  void registerSession(const std::string& user);
+
+  std::shared_ptr<ProxyContext> ctx_;
+  PacketStream client_;
+  // The session's backend connections, at most one per server, opened on first use; the
+  // default shard's master (primary_) is opened at login.
+  struct Link {
+    std::unique_ptr<PacketStream> stream;
+    std::string name;  // "shard s0 master 127.0.0.1:33061"
+    std::string shard;
+    bool master = false;
+    std::string host;
+    uint16_t port = 0;
+    uint32_t threadId = 0;
+    std::string scramble;
+    std::string plugin;
+  };
+  struct LinkResult {
+    Link* link = nullptr;
+    std::optional<protocol::ErrPacket> serverError;
+    std::string failure;
+  };
+  awaitable<LinkResult> openLink(const shardmap::Shard& shard, const shardmap::Endpoint& server,
+                                 bool master, const std::string& database);
+  awaitable<Link*> linkFor(const shardmap::Shard& shard, bool master);
+  PacketStream& backend() { return *current_->stream; }
+  void use(Link* link);
+  void closeSecondaryLinks();
+
+  // Routing (query_routing.cpp).
+  awaitable<bool> routeQuery(const PacketStream::Packet& cmd);
+  awaitable<bool> runSessionStatement(const PacketStream::Packet& cmd, const sql::Statement& stmt,
+                                      std::string_view sql);
+  awaitable<bool> runOnMasters(const plan::Plan& plan, std::string_view sql);
+  awaitable<bool> relayConcatenated(const plan::Plan& plan, const PacketStream::Packet& cmd);
+  awaitable<bool> prepareAllowed(const PacketStream::Packet& cmd);
+  awaitable<bool> initDb(const PacketStream::Packet& cmd);
+  struct Drained {
+    bool intact = false;     // the whole response was read
+    bool error = false;      // it ended with ERR
+    uint16_t status = 0;
+    protocol::Bytes last;    // payload of its final packet (OK or ERR)
+  };
+  awaitable<Drained> drain(PacketStream& stream, ResponseKind kind);
+  awaitable<bool> sendSilently(Link& link, std::string_view sql, std::string& error);
+  void noteStatus(uint16_t status);
+
+  std::map<std::string, Link> links_;  // by "host:port"
+  Link* primary_ = nullptr;
+  Link* current_ = nullptr;
+  Link* txLink_ = nullptr;   // holds the open transaction, if any
+  bool inTransaction_ = false;
+  exec::SessionState state_;
+  std::map<std::string, size_t> replicaTurn_;  // round-robin position per shard
+  uint8_t collation_ = 0;
+  protocol::ConnectAttrs attrs_;
+  uint32_t connectionId_;
+  uint32_t caps_ = 0;
+  std::string scramble_;
+  std::string user_;
+  // Shared with the registry's close callback, which runs on this session's executor.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  uint8_t lastSeq_ = 0;      // sequence id of the last packet relayed to the client
+  bool midPacket_ = false;   // part of a packet has reached the client
+  ResponseTracker tracker_;
+};
+
+
+}  // namespace sg::net

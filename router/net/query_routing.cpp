@@ -1,0 +1,464 @@
+// How a client session picks backends for each statement: classify the SQL, plan it against the
+// current shard map, then run it on one server (relayed untouched), on several masters (writes:
+// results summed), or on several servers whose result sets are concatenated. Session state (schema,
+// SETs) follows the session onto every backend connection it opens.
+
+#include <spdlog/spdlog.h>
+
+#include "router/net/client_session_impl.h"
+#include "router/plan/planner.h"
+#include "router/sql/classifier.h"
+#include "router/sql/lexer.h"
+
+namespace sg::net {
+
+using protocol::Bytes;
+using protocol::ByteSpan;
+using protocol::Command;
+
+namespace {
+
+std::string_view sqlOf(const PacketStream::Packet& cmd) {
+  return {reinterpret_cast<const char*>(cmd.payload.data()) + 1, cmd.payload.size() - 1};
+}
+
+// The statements of a multi-statement query, split at top-level semicolons.
+std::vector<std::string_view> splitStatements(std::string_view sql) {
+  std::vector<std::string_view> out;
+  sql::Lexer lexer(sql);
+  size_t start = 0;
+  for (;;) {
+    sql::Token t = lexer.next();
+    if (t.kind == sql::TokenKind::kEnd) break;
+    if (t.isOp(';')) {
+      out.push_back(sql.substr(start, t.begin - start));
+      start = t.end;
+    }
+  }
+  if (sql.find_first_not_of(" \t\r\n;", start) != std::string_view::npos) {
+    out.push_back(sql.substr(start));
+  }
+  return out;
+}
+
+// Statements about the session's last statement (warnings, row counts, insert ids, ...), which
+// must run where that statement ran: table-less SELECTs and SHOW WARNINGS / ERRORS / COUNT /
+// [SESSION] STATUS / PROFILE(S).
+bool concernsLastStatement(const sql::Statement& stmt, std::string_view sql) {
+  if (stmt.hints.shard) return false;
+  if (stmt.type == sql::StatementType::kSelect) return stmt.tables.empty();
+  if (stmt.type != sql::StatementType::kShow) return false;
+  sql::Lexer lexer(sql);
+  lexer.next();  // SHOW
+  sql::Token t = lexer.next();
+  if (t.kind != sql::TokenKind::kWord) return false;
+  std::string word(t.text);
+  for (auto& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return word == "WARNINGS" || word == "ERRORS" || word == "COUNT" || word == "STATUS" ||
+         word == "SESSION" || word == "PROFILE" || word == "PROFILES";
+}
+
+bool isRead(const sql::Statement& stmt) {
+  return stmt.type == sql::StatementType::kSelect || stmt.type == sql::StatementType::kShow ||
+         stmt.type == sql::StatementType::kExplain;
+}
+
+}  // namespace
+
+void ClientSession::use(Link* link) {
+  if (link == current_) return;
+  current_ = link;
+  // KILL QUERY from another session must reach the server this session now talks to.
+  ctx_->sessions().updateBackend(connectionId_, link->host, link->port, link->threadId);
+}
+
+void ClientSession::closeSecondaryLinks() {
+  for (auto it = links_.begin(); it != links_.end();) {
+    if (&it->second == primary_) {
+      ++it;
+      continue;
+    }
+    it->second.stream->close();
+    it = links_.erase(it);
+  }
+  current_ = primary_;
+  txLink_ = nullptr;
+  inTransaction_ = false;
+}
+
+void ClientSession::noteStatus(uint16_t status) {
+  // Under autocommit=0 every statement is part of a transaction, so statements go to masters;
+  // the transaction belongs to a server once the server reports it open.
+  inTransaction_ = (status & protocol::status::kInTrans) || !(status & protocol::status::kAutocommit);
+  if (status & protocol::status::kInTrans) {
+    txLink_ = current_;
+  } else if (txLink_ == current_) {
+    txLink_ = nullptr;
+  }
+}
+
+awaitable<ClientSession::Drained> ClientSession::drain(PacketStream& stream, ResponseKind kind) {
+  Drained out;
+  ResponseTracker t;
+  t.start(kind, caps_);
+  for (;;) {
+    while (stream.available() < protocol::kHeaderSize) {
+      if (!co_await stream.fill()) co_return out;
+    }
+    protocol::PacketHeader h = protocol::parseHeader(stream.data());
+    size_t peek = std::min<size_t>(h.length, ResponseTracker::kPeekBytes);
+    while (stream.available() < protocol::kHeaderSize + peek) {
+      if (!co_await stream.fill()) co_return out;
+    }
+    auto step = t.onPacket(h.length, ByteSpan(stream.data() + protocol::kHeaderSize, peek));
+    if (step == ResponseTracker::Step::kMalformed || step == ResponseTracker::Step::kLocalInfile) {
+      co_return out;
+    }
+    bool keep = step == ResponseTracker::Step::kDone && h.length <= 64 * 1024;
+    if (keep) {
+      while (stream.available() < protocol::kHeaderSize + h.length) {
+        if (!co_await stream.fill(protocol::kHeaderSize + h.length)) co_return out;
+      }
+      out.last.assign(stream.data() + protocol::kHeaderSize,
+                      stream.data() + protocol::kHeaderSize + h.length);
+    }
+    size_t left = protocol::kHeaderSize + h.length;
+    while (left > 0) {
+      if (stream.available() == 0 && !co_await stream.fill()) co_return out;
+      size_t take = std::min(left, stream.available());
+      stream.consume(take);
+      left -= take;
+    }
+    if (step == ResponseTracker::Step::kDone) {
+      out.intact = true;
+      out.error = t.lastWasError();
+      out.status = t.lastStatus();
+      co_return out;
+    }
+  }
+}
+
+awaitable<bool> ClientSession::sendSilently(Link& link, std::string_view sql, std::string& error) {
+  Bytes payload;
+  payload.reserve(sql.size() + 1);
+  payload.push_back(static_cast<uint8_t>(Command::kQuery));
+  payload.insert(payload.end(), sql.begin(), sql.end());
+  if (!co_await link.stream->writePacket(payload, 0)) {
+    error = "lost " + link.name;
+    co_return false;
+  }
+  Drained d = co_await drain(*link.stream, ResponseKind::kQuery);
+  if (!d.intact) {
+    error = "lost " + link.name;
+    co_return false;
+  }
+  if (d.error) {
+    auto err = protocol::ErrPacket::parse(d.last, caps_);
+    error = link.name + ": " + (err ? err->message : std::string("error"));
+    co_return false;
+  }
+  co_return true;
+}
+
+awaitable<ClientSession::Link*> ClientSession::linkFor(const shardmap::Shard& shard, bool master) {
+  const shardmap::Endpoint* server = &shard.master;
+  if (!master && !shard.replicas.empty()) {
+    size_t& turn = replicaTurn_[shard.name];
+    server = &shard.replicas[turn++ % shard.replicas.size()];
+  }
+  auto it = links_.find(server->str());
+  if (it != links_.end() && it->second.stream->isOpen()) co_return &it->second;
+
+  LinkResult r = co_await openLink(shard, *server, server == &shard.master, state_.schema());
+  if (!r.link) {
+    if (r.serverError) {
+      co_await sendError(client_, 1, caps_, r.serverError->code, r.serverError->sqlState,
+                         r.serverError->message);
+    } else {
+      co_await sendError(client_, 1, caps_, protocol::err::kConnectToBackend, "HY000", r.failure);
+    }
+    co_return nullptr;
+  }
+  // The new connection takes on the session's settings before its first statement.
+  for (const auto& set : state_.replay()) {
+    std::string error;
+    if (!co_await sendSilently(*r.link, set, error)) {
+      co_await sendError(client_, 1, caps_, protocol::err::kConnectToBackend, "HY000",
+                         "shardgate: cannot apply the session's settings on " + r.link->name +
+                             ": " + error);
+      r.link->stream->close();
+      co_return nullptr;
+    }
+  }
+  co_return r.link;
+}
+
+awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
+  std::string_view sql = sqlOf(cmd);
+  auto map = ctx_->shardMap();
+  plan::PlanContext pc;
+  pc.inTransaction = inTransaction_;
+  pc.currentSchema = state_.schema();
+  pc.allowScatterWrites = ctx_->settings().allowScatterWrites;
+  if (txLink_) pc.transactionShard = txLink_->shard;
+
+  sql::Statement stmt = sql::classify(sql);
+  if (stmt.multipleStatements) {
+    // Several statements in one COM_QUERY: fine when all of them go to one shard's master.
+    std::optional<std::string> shard;
+    for (std::string_view piece : splitStatements(sql)) {
+      sql::Statement one = sql::classify(piece);
+      plan::Plan p = plan::planStatement(one, piece, *map, pc);
+      bool single = p.route == plan::RouteKind::kSingle && !one.multipleStatements;
+      if (!single || (shard && *shard != p.shards[0])) {
+        co_return co_await sendError(
+            client_, 1, caps_, plan::kErrNotSupported, "42000",
+            p.route == plan::RouteKind::kReject
+                ? p.errorMessage
+                : "unsupported: a multi-statement query whose statements go to different shards "
+                  "(send them one by one)");
+      }
+      shard = p.shards[0];
+    }
+    const shardmap::Shard* target = shard ? map->findShard(*shard) : &map->defaultShard();
+    Link* link = co_await linkFor(target ? *target : map->defaultShard(), true);
+    if (!link) co_return true;
+    use(link);
+    bool ok = co_await forward(cmd);
+    noteStatus(tracker_.lastStatus());
+    co_return ok;
+  }
+
+  if (stmt.type == sql::StatementType::kSet || stmt.type == sql::StatementType::kUse) {
+    co_return co_await runSessionStatement(cmd, stmt, sql);
+  }
+  if (concernsLastStatement(stmt, sql) && !stmt.error) {
+    // LAST_INSERT_ID(), FOUND_ROWS(), @@warning_count, SHOW WARNINGS ...: the connection that ran
+    // the session's last statement answers.
+    bool ok = co_await forward(cmd);
+    if (!tracker_.lastWasError()) noteStatus(tracker_.lastStatus());
+    co_return ok;
+  }
+
+  plan::Plan p = plan::planStatement(stmt, sql, *map, pc);
+  switch (p.route) {
+    case plan::RouteKind::kReject:
+      co_return co_await sendError(client_, 1, caps_, p.errorCode, p.sqlState, p.errorMessage);
+    case plan::RouteKind::kSingle: {
+      const shardmap::Shard* shard = map->findShard(p.shards[0]);
+      if (!shard) co_return co_await sendError(client_, 1, caps_, plan::kErrUnknownShard, "HY000",
+                                               "unknown shard " + p.shards[0]);
+      bool master = p.target == plan::Target::kMaster || inTransaction_;
+      Link* link = inTransaction_ && txLink_ && txLink_->shard == shard->name
+                       ? txLink_
+                       : co_await linkFor(*shard, master);
+      if (!link) co_return true;
+      use(link);
+      bool ok = co_await forward(cmd);
+      if (!tracker_.lastWasError()) noteStatus(tracker_.lastStatus());
+      co_return ok;
+    }
+    case plan::RouteKind::kMulti:
+    case plan::RouteKind::kScatter:
+    case plan::RouteKind::kBroadcast:
+      if (isRead(stmt) && p.rewritten.empty()) co_return co_await relayConcatenated(p, cmd);
+      co_return co_await runOnMasters(p, sql);
+  }
+  co_return true;
+}
+
+// SET and USE: run on the session's current server and relayed; once it accepted them, the
+// other open connections get them too and later ones replay them.
+awaitable<bool> ClientSession::runSessionStatement(const PacketStream::Packet& cmd,
+                                                   const sql::Statement& stmt,
+                                                   std::string_view sql) {
+  if (!inTransaction_) use(primary_);
+  if (!co_await forward(cmd)) co_return false;
+  if (tracker_.lastWasError()) co_return true;
+  noteStatus(tracker_.lastStatus());
+  bool replayable = false;
+  if (stmt.type == sql::StatementType::kUse) {
+    state_.setSchema(stmt.schema);
+    replayable = true;
+  } else {
+    replayable = state_.recordSet(stmt, sql);
+  }
+  if (!replayable) co_return true;
+  for (auto& [key, link] : links_) {
+    if (&link == current_ || !link.stream->isOpen()) continue;
+    std::string error;
+    if (!co_await sendSilently(link, sql, error)) {
+      // That connection no longer matches the session: drop it, a new one replays the state.
+      spdlog::warn("client {}: {}; closing that backend connection", client_.peer(), error);
+      link.stream->close();
+    }
+  }
+  co_return true;
+}
+
+// Writes that go to several masters (global tables, DDL, split INSERTs, allowed scatter
+// UPDATE/DELETE): one after another; the client gets one OK with the affected rows summed, or the
+// first ERR. Not atomic across shards yet (XA comes with cross-shard transactions).
+awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_view sql) {
+  auto map = ctx_->shardMap();
+  protocol::OkPacket total;
+  std::optional<Bytes> firstError;
+  for (const auto& shardName : p.shards) {
+    const shardmap::Shard* shard = map->findShard(shardName);
+    if (!shard) continue;
+    std::string_view text = sql;
+    for (const auto& piece : p.rewritten) {
+      if (piece.shard == shardName) text = piece.sql;
+    }
+    Link* link = co_await linkFor(*shard, true);
+    if (!link) co_return true;  // the error went to the client
+    Bytes payload;
+    payload.push_back(static_cast<uint8_t>(Command::kQuery));
+    payload.insert(payload.end(), text.begin(), text.end());
+    if (!co_await link->stream->writePacket(payload, 0)) {
+      use(link);
+      co_await backendLost("sending a write");
+      co_return false;
+    }
+    Drained d = co_await drain(*link->stream, ResponseKind::kQuery);
+    if (!d.intact) {
+      use(link);
+      co_await backendLost("reading a write's result");
+      co_return false;
+    }
+    if (d.error) {
+      if (!firstError) firstError = d.last;
+      continue;
+    }
+    if (auto ok = protocol::OkPacket::parse(d.last, caps_)) {
+      total.affectedRows += ok->affectedRows;
+      if (ok->lastInsertId) total.lastInsertId = ok->lastInsertId;
+      total.warnings = static_cast<uint16_t>(total.warnings + ok->warnings);
+      total.status = ok->status & ~protocol::status::kMoreResultsExist;
+    }
+  }
+  if (firstError) co_return co_await client_.writePacket(*firstError, 1);
+  Bytes out;
+  total.encode(out, caps_ & ~cap::kSessionTrack);
+  co_return co_await client_.writePacket(out, 1);
+}
+
+// A read on several shards without anything to merge: the first shard's column definitions, then
+// every shard's rows, then one terminator, with sequence ids renumbered.
+awaitable<bool> ClientSession::relayConcatenated(const plan::Plan& p, const PacketStream::Packet& cmd) {
+  auto map = ctx_->shardMap();
+  std::vector<Link*> links;
+  for (const auto& shardName : p.shards) {
+    const shardmap::Shard* shard = map->findShard(shardName);
+    if (!shard) continue;
+    Link* link = co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction_);
+    if (!link) co_return true;
+    links.push_back(link);
+  }
+  for (Link* link : links) {
+    bool sent = !cmd.raw.empty() ? co_await link->stream->write(cmd.raw) : false;
+    if (!sent) {
+      Bytes framed;
+      protocol::appendPackets(framed, cmd.payload, 0);
+      sent = co_await link->stream->write(framed);
+    }
+    if (!sent) {
+      use(link);
+      co_await backendLost("sending a query");
+      co_return false;
+    }
+  }
+  // Each response is read whole (rows included) before anything is sent, so that an error on any
+  // shard reaches the client as an error and never as a partial result. Bounded by what the
+  // shards return; the streaming merge comes with the cross-shard executor.
+  std::vector<std::vector<Bytes>> responses(links.size());
+  for (size_t i = 0; i < links.size(); ++i) {
+    ResponseTracker t;
+    t.start(ResponseKind::kQuery, caps_);
+    for (;;) {
+      PacketStream::Packet pkt;
+      auto st = co_await links[i]->stream->readPacket(pkt);
+      if (st != PacketStream::ReadStatus::kOk) {
+        use(links[i]);
+        co_await backendLost("reading a result");
+        co_return false;
+      }
+      size_t peek = std::min<size_t>(pkt.payload.size(), ResponseTracker::kPeekBytes);
+      auto step = t.onPacket(static_cast<uint32_t>(std::min<size_t>(pkt.payload.size(), 0xFFFFFE)),
+                             pkt.payload.first(peek));
+      responses[i].emplace_back(pkt.payload.begin(), pkt.payload.end());
+      if (step == ResponseTracker::Step::kDone) break;
+      if (step != ResponseTracker::Step::kContinue) {
+        co_return co_await sendError(client_, 1, caps_, protocol::err::kMalformedPacket, "HY000",
+                                     "shardgate: unexpected response from " + links[i]->name);
+      }
+    }
+    if (t.lastWasError()) {
+      co_return co_await client_.writePacket(responses[i].back(), 1);
+    }
+  }
+  // Column count and definitions (and their EOF) of the first result; rows of all; a terminator.
+  const bool deprecateEof = caps_ & cap::kDeprecateEof;
+  Bytes out;
+  uint8_t seq = 1;
+  const auto& first = responses[0];
+  if (first.empty() || first[0].empty() || first[0][0] == 0x00) {
+    // No result set (an OK): pass the first one on.
+    co_return co_await client_.writePacket(first.back(), 1);
+  }
+  protocol::PayloadReader r(first[0]);
+  size_t columns = r.lenenc();
+  size_t header = 1 + columns + (deprecateEof ? 0 : 1);
+  for (size_t k = 0; k < header && k < first.size(); ++k) seq = protocol::appendPackets(out, first[k], seq);
+  for (const auto& resp : responses) {
+    if (resp.size() < header + 1) continue;
+    for (size_t k = header; k + 1 < resp.size(); ++k) {
+      seq = protocol::appendPackets(out, resp[k], seq);
+      if (out.size() > 1024 * 1024) {
+        if (!co_await client_.write(out)) co_return false;
+        out.clear();
+      }
+    }
+  }
+  protocol::appendPackets(out, responses.back().back(), seq);
+  co_return co_await client_.write(out);
+}
+
+// COM_INIT_DB: like USE, on every connection of the session.
+awaitable<bool> ClientSession::initDb(const PacketStream::Packet& cmd) {
+  if (!inTransaction_) use(primary_);
+  if (!co_await forward(cmd)) co_return false;
+  if (tracker_.lastWasError()) co_return true;
+  std::string schema(sqlOf(cmd));
+  state_.setSchema(schema);
+  for (auto& [key, link] : links_) {
+    if (&link == current_ || !link.stream->isOpen()) continue;
+    if (!co_await link.stream->writePacket(cmd.payload, 0) ||
+        !(co_await drain(*link.stream, ResponseKind::kSingle)).intact) {
+      link.stream->close();
+    }
+  }
+  co_return true;
+}
+
+// Prepared statements are not routed per execution yet: only those whose every execution would
+// go to the default shard (no sharded or global table) are allowed.
+awaitable<bool> ClientSession::prepareAllowed(const PacketStream::Packet& cmd) {
+  auto map = ctx_->shardMap();
+  sql::Statement stmt = sql::classify(sqlOf(cmd));
+  plan::PlanContext pc;
+  pc.currentSchema = state_.schema();
+  plan::Plan p = plan::planStatement(stmt, sqlOf(cmd), *map, pc);
+  bool defaultOnly = p.route == plan::RouteKind::kSingle && !p.dependsOnParams &&
+                     p.shards.size() == 1 && p.shards[0] == map->defaultShard().name;
+  for (const auto& t : stmt.tables) {
+    if (map->shardKey(t.name) || map->isGlobal(t.name)) defaultOnly = false;
+  }
+  if (defaultOnly || p.route == plan::RouteKind::kReject) co_return true;
+  co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
+                     "unsupported: prepared statements on sharded or global tables are not routed "
+                     "yet; use the text protocol");
+  co_return false;
+}
+
+}  // namespace sg::net

@@ -1,0 +1,176 @@
+"""Range routing through shardgate on 2 shards (each a master and a replica): every row written
+through shardgate lands on exactly the owning master (checked on each master directly), reads by
+key come from the owning shard, refusals carry the documented errors, and session state follows
+the session onto every shard it uses. The cluster's shard map: users(id) and orders(user_id)
+sharded at 5,000,000 (s0 below, s1 from there), countries global."""
+
+import contextlib
+import time
+import unittest
+
+import MySQLdb
+
+import harness
+import rawproto
+
+S1_KEY = 5_000_000
+
+
+def direct(server):
+    return harness.pymysql_connect(harness.cluster().port(server), autocommit=True)
+
+
+def rows_on(server, sql):
+    with contextlib.closing(direct(server)) as c, c.cursor() as cur:
+        cur.execute(sql)
+        return cur.fetchall()
+
+
+def wait_replicated(sql, expected, servers=("s0-replica1", "s1-replica1"), timeout=10):
+    deadline = time.monotonic() + timeout
+    while True:
+        got = [rows_on(s, sql) for s in servers]
+        if all(g == e for g, e in zip(got, expected)) or time.monotonic() > deadline:
+            return got
+        time.sleep(0.05)
+
+
+class RoutingTest(harness.ShardgateTestCase):
+    SHARDGATE_OPTIONS = {"auth_plugin": "mysql_native_password"}  # for the raw-protocol client
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for master in ("s0-master", "s1-master"):
+            with contextlib.closing(direct(master)) as c, c.cursor() as cur:
+                cur.execute("DROP TABLE IF EXISTS users, orders, countries, plain_t")
+        # DDL on sharded and global tables goes to every master through shardgate.
+        with contextlib.closing(cls.connect()) as c, c.cursor() as cur:
+            cur.execute("CREATE TABLE users (id BIGINT PRIMARY KEY, name VARCHAR(32))")
+            cur.execute("CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
+                        "user_id BIGINT NOT NULL, amount INT, KEY (user_id))")
+            cur.execute("CREATE TABLE countries (code CHAR(2) PRIMARY KEY, name VARCHAR(32))")
+            cur.execute("CREATE TABLE plain_t (id INT PRIMARY KEY)")
+
+    @classmethod
+    def connect(cls, **kw):
+        return harness.mysqldb_connect(cls.sg.port, autocommit=True, **kw)
+
+    def test_ddl_reached_the_right_masters(self):
+        for master in ("s0-master", "s1-master"):
+            tables = {r[0] for r in rows_on(master, "SHOW TABLES FROM app")}
+            self.assertTrue({"users", "orders", "countries"} <= tables, (master, tables))
+        self.assertIn(("plain_t",), rows_on("s0-master", "SHOW TABLES FROM app LIKE 'plain_t'"))
+        self.assertEqual(rows_on("s1-master", "SHOW TABLES FROM app LIKE 'plain_t'"), ())
+
+    def test_writes_land_on_the_owning_master_only(self):
+        with contextlib.closing(self.connect()) as c, c.cursor() as cur:
+            cur.execute("INSERT INTO users (id, name) VALUES (10, 'a')")
+            cur.execute(f"INSERT INTO users (id, name) VALUES ({S1_KEY + 10}, 'b')")
+            # A multi-row INSERT spanning both shards is split; the affected rows are summed.
+            n = cur.execute(f"INSERT INTO users (id, name) VALUES (11, 'c'), ({S1_KEY + 11}, 'd'),"
+                            f" (12, 'e')")
+            self.assertEqual(n, 3)
+            cur.execute(f"REPLACE INTO users (id, name) VALUES ({S1_KEY + 12}, 'f')")
+            cur.execute("UPDATE users SET name = 'c2' WHERE id = 11")
+            cur.execute(f"DELETE FROM users WHERE id = {S1_KEY + 11}")
+        s0 = rows_on("s0-master", "SELECT id, name FROM app.users WHERE id IN (10,11,12) "
+                                  "OR id >= 5000000 ORDER BY id")
+        s1 = rows_on("s1-master", "SELECT id, name FROM app.users WHERE id < 5000000 OR "
+                                  "id IN (5000010, 5000011, 5000012) ORDER BY id")
+        self.assertEqual(s0, ((10, "a"), (11, "c2"), (12, "e")))
+        self.assertEqual(s1, ((S1_KEY + 10, "b"), (S1_KEY + 12, "f")))
+
+    def test_reads_by_key_come_from_the_owning_shard(self):
+        with contextlib.closing(self.connect()) as c, c.cursor() as cur:
+            cur.execute(f"INSERT INTO users (id, name) VALUES (20, 's0'), ({S1_KEY + 20}, 's1')")
+        wait_replicated("SELECT COUNT(*) FROM app.users WHERE id IN (20, 5000020)", [((1,),), ((1,),)])
+        with contextlib.closing(self.connect()) as c, c.cursor() as cur:
+            cur.execute("SELECT name FROM users WHERE id = 20")
+            self.assertEqual(cur.fetchall(), (("s0",),))
+            cur.execute(f"SELECT name FROM users WHERE id = {S1_KEY + 20}")
+            self.assertEqual(cur.fetchall(), (("s1",),))
+            # Several shards, nothing to merge: the rows of each, concatenated.
+            cur.execute(f"SELECT name FROM users WHERE id IN (20, {S1_KEY + 20})")
+            self.assertEqual(sorted(cur.fetchall()), [("s0",), ("s1",)])
+            self.assertEqual([d[0] for d in cur.description], ["name"])
+
+    def test_refusals(self):
+        with contextlib.closing(self.connect()) as c, c.cursor() as cur:
+            cases = [
+                ("UPDATE users SET name = 'x'", 1175, "shard key"),
+                ("SELECT COUNT(*) FROM users", 1235, "cross-shard"),
+                ("SELECT * FROM users ORDER BY id", 1235, "ORDER BY"),
+                ("INSERT INTO users (id, name) VALUES (-5, 'neg')", 1526, "-5"),
+                ("INSERT INTO users (name) VALUES ('nokey')", 1235, "id"),
+                ("UPDATE users SET id = 7 WHERE id = 10", 1235, "shard key"),
+            ]
+            for sql, code, text in cases:
+                with self.subTest(sql=sql):
+                    with self.assertRaises(MySQLdb.MySQLError) as cm:
+                        cur.execute(sql)
+                    self.assertEqual(cm.exception.args[0], code, cm.exception.args)
+                    self.assertIn(text, cm.exception.args[1])
+            cur.execute("SELECT 1")  # the session goes on
+            self.assertEqual(cur.fetchall(), ((1,),))
+
+    def test_global_table_writes_go_to_every_master(self):
+        with contextlib.closing(self.connect()) as c, c.cursor() as cur:
+            cur.execute("INSERT INTO countries VALUES ('FR', 'France')")
+        for master in ("s0-master", "s1-master"):
+            self.assertEqual(rows_on(master, "SELECT name FROM app.countries WHERE code='FR'"),
+                             (("France",),))
+
+    def test_session_state_follows_the_session(self):
+        with contextlib.closing(self.connect()) as c, c.cursor() as cur:
+            cur.execute("SET @marker = 42, SESSION sql_mode = 'ANSI_QUOTES'")
+            cur.execute(f"INSERT INTO users (id, name) VALUES (30, 'st'), ({S1_KEY + 30}, 'st')")
+            # The s1 master connection opened after the SETs replays them.
+            cur.execute(f"SELECT @marker, @@session.sql_mode FROM users WHERE id = {S1_KEY + 30} "
+                        f"FOR UPDATE")
+            self.assertEqual(cur.fetchall(), ((42, "ANSI_QUOTES"),))
+            cur.execute("SELECT @marker, @@session.sql_mode FROM users WHERE id = 30 FOR UPDATE")
+            self.assertEqual(cur.fetchall(), ((42, "ANSI_QUOTES"),))
+
+    def test_last_insert_id_comes_from_the_shard_that_inserted(self):
+        with contextlib.closing(self.connect()) as c, c.cursor() as cur:
+            for master in ("s0-master", "s1-master"):
+                with contextlib.closing(direct(master)) as d, d.cursor() as dc:
+                    dc.execute("ALTER TABLE app.orders AUTO_INCREMENT = " +
+                               ("100" if master == "s0-master" else "900000"))
+            cur.execute(f"INSERT INTO orders (user_id, amount) VALUES ({S1_KEY + 1}, 5)")
+            self.assertGreaterEqual(c.insert_id(), 900000)
+            cur.execute("SELECT LAST_INSERT_ID()")
+            self.assertGreaterEqual(cur.fetchall()[0][0], 900000)
+
+    def test_transaction_stays_on_one_shard(self):
+        with contextlib.closing(self.connect()) as c, c.cursor() as cur:
+            cur.execute("BEGIN")
+            cur.execute("INSERT INTO users (id, name) VALUES (40, 'tx')")
+            with self.assertRaises(MySQLdb.MySQLError) as cm:
+                cur.execute(f"INSERT INTO users (id, name) VALUES ({S1_KEY + 40}, 'tx')")
+            self.assertEqual(cm.exception.args[0], 1235)
+            self.assertIn("cross-shard transactions", cm.exception.args[1])
+            # Still usable on its first shard, and reads inside it see its writes.
+            cur.execute("SELECT name FROM users WHERE id = 40")
+            self.assertEqual(cur.fetchall(), (("tx",),))
+            cur.execute("ROLLBACK")
+        self.assertEqual(rows_on("s0-master", "SELECT * FROM app.users WHERE id = 40"), ())
+        self.assertEqual(rows_on("s1-master", f"SELECT * FROM app.users WHERE id = {S1_KEY + 40}"), ())
+
+    def test_prepared_statement_on_sharded_table_is_refused_clearly(self):
+        c = rawproto.RawClient(self.sg.port)
+        try:
+            self.assertEqual(c.login(database="app")[:1], b"\x00")
+            _, reply = c.command(b"\x16SELECT name FROM users WHERE id = ?")
+            code, state, message = rawproto.parse_err(reply)
+            self.assertEqual((code, state), (1235, "42000"))
+            self.assertIn("prepared statements", message)
+            _, reply = c.command(b"\x16SELECT id FROM plain_t WHERE id = ?")
+            self.assertEqual(reply[:1], b"\x00")  # unsharded: allowed
+        finally:
+            c.sock.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
