@@ -123,6 +123,7 @@ awaitable<ClientSession::LinkResult> ClientSession::openLink(const shardmap::Sha
   }
   Link link;
   link.stream = std::move(r.stream);
+  link.key = server.str();
   link.name = std::move(name);
   link.shard = shard.name;
   link.master = master;
@@ -131,6 +132,8 @@ awaitable<ClientSession::LinkResult> ClientSession::openLink(const shardmap::Sha
   link.threadId = r.greeting.connectionId;
   link.scramble = r.greeting.authData;
   link.plugin = r.greeting.authPlugin;
+  // A new connection to a server has none of the session's prepared statements.
+  for (auto& [id, ps] : prepared_) ps.onServer.erase(link.key);
   auto [it, inserted] = links_.insert_or_assign(server.str(), std::move(link));
   out.link = &it->second;
   co_return out;
@@ -294,13 +297,25 @@ awaitable<bool> ClientSession::commandLoop() {
         alive = co_await initDb(cmd);
         break;
       case Command::kStmtPrepare:
-        use(primary_);
-        alive = !co_await prepareAllowed(cmd) ? true : co_await forward(cmd);
+        alive = co_await stmtPrepare(cmd);
+        break;
+      case Command::kStmtExecute:
+        alive = co_await stmtExecute(cmd);
+        break;
+      case Command::kStmtFetch:
+      case Command::kStmtClose:
+      case Command::kStmtReset:
+      case Command::kStmtSendLongData:
+        alive = co_await stmtCommand(cmd);
         break;
       case Command::kResetConnection:
         closeSecondaryLinks();
+        use(primary_);
         alive = co_await forward(cmd);
-        if (!tracker_.lastWasError()) state_.reset(state_.schema());
+        if (!tracker_.lastWasError()) {
+          state_.reset(state_.schema());
+          prepared_.clear();
+        }
         break;
       default:
         // Everything else concerns the session's first connection (prepared statements are
@@ -438,6 +453,7 @@ awaitable<bool> ClientSession::changeUser(const PacketStream::Packet& cmd) {
   // the primary connection; the others are closed and reopen with the new state when needed.
   closeSecondaryLinks();
   state_.reset(cu->database);
+  prepared_.clear();
   use(primary_);
   const auto& s = ctx_->settings();
   protocol::ChangeUser bcu;

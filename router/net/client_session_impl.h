@@ -17,6 +17,7 @@
 #include "router/net/proxy_context.h"
 #include "router/net/response_tracker.h"
 #include "router/plan/plan.h"
+#include "router/protocol/prepared.h"
 #include "router/sql/statement.h"
 
 namespace sg::net {
@@ -53,6 +54,7 @@ class ClientSession {
   // default shard's master (primary_) is opened at login.
   struct Link {
     std::unique_ptr<PacketStream> stream;
+    std::string key;   // "127.0.0.1:33061", as in the shard map
     std::string name;  // "shard s0 master 127.0.0.1:33061"
     std::string shard;
     bool master = false;
@@ -80,7 +82,31 @@ class ClientSession {
                                       std::string_view sql);
   awaitable<bool> runOnMasters(const plan::Plan& plan, std::string_view sql);
   awaitable<bool> relayConcatenated(const plan::Plan& plan, const PacketStream::Packet& cmd);
-  awaitable<bool> prepareAllowed(const PacketStream::Packet& cmd);
+  // Prepared statements (prepared_routing.cpp).
+  struct BackendStatement {
+    uint32_t id = 0;
+    bool typesSent = false;  // that server has seen the parameter types
+  };
+  struct PreparedStatement {
+    std::string sql;
+    sql::Statement stmt;
+    uint16_t params = 0;
+    std::vector<protocol::ParamType> types;  // remembered from the last execute that sent them
+    std::vector<bool> longData;              // params sent with COM_STMT_SEND_LONG_DATA
+    std::vector<protocol::Bytes> longDataChunks;  // replayed where the execute runs
+    std::map<std::string, BackendStatement> onServer;  // by "host:port"
+    std::string lastServer;                  // where the last execute ran (for FETCH)
+  };
+  awaitable<std::optional<std::vector<protocol::Bytes>>> readWhole(PacketStream& stream,
+                                                                   ResponseKind kind);
+  awaitable<bool> ensurePrepared(PreparedStatement& ps, Link& link, bool replyToClient,
+                                 uint32_t clientId);
+  awaitable<bool> stmtPrepare(const PacketStream::Packet& cmd);
+  awaitable<bool> stmtExecute(const PacketStream::Packet& cmd);
+  awaitable<bool> stmtCommand(const PacketStream::Packet& cmd);
+  std::map<uint32_t, PreparedStatement> prepared_;
+  uint32_t nextStatementId_ = 1;
+  uint32_t lastPrepared_ = 0;
   awaitable<bool> initDb(const PacketStream::Packet& cmd);
   struct Drained {
     bool intact = false;     // the whole response was read

@@ -78,6 +78,7 @@ void ClientSession::closeSecondaryLinks() {
       ++it;
       continue;
     }
+    for (auto& [id, ps] : prepared_) ps.onServer.erase(it->first);
     it->second.stream->close();
     it = links_.erase(it);
   }
@@ -373,27 +374,14 @@ awaitable<bool> ClientSession::relayConcatenated(const plan::Plan& p, const Pack
   // shards return; the streaming merge comes with the cross-shard executor.
   std::vector<std::vector<Bytes>> responses(links.size());
   for (size_t i = 0; i < links.size(); ++i) {
-    ResponseTracker t;
-    t.start(ResponseKind::kQuery, caps_);
-    for (;;) {
-      PacketStream::Packet pkt;
-      auto st = co_await links[i]->stream->readPacket(pkt);
-      if (st != PacketStream::ReadStatus::kOk) {
-        use(links[i]);
-        co_await backendLost("reading a result");
-        co_return false;
-      }
-      size_t peek = std::min<size_t>(pkt.payload.size(), ResponseTracker::kPeekBytes);
-      auto step = t.onPacket(static_cast<uint32_t>(std::min<size_t>(pkt.payload.size(), 0xFFFFFE)),
-                             pkt.payload.first(peek));
-      responses[i].emplace_back(pkt.payload.begin(), pkt.payload.end());
-      if (step == ResponseTracker::Step::kDone) break;
-      if (step != ResponseTracker::Step::kContinue) {
-        co_return co_await sendError(client_, 1, caps_, protocol::err::kMalformedPacket, "HY000",
-                                     "shardgate: unexpected response from " + links[i]->name);
-      }
+    auto packets = co_await readWhole(*links[i]->stream, ResponseKind::kQuery);
+    if (!packets) {
+      use(links[i]);
+      co_await backendLost("reading a result");
+      co_return false;
     }
-    if (t.lastWasError()) {
+    responses[i] = std::move(*packets);
+    if (!responses[i].back().empty() && responses[i].back()[0] == 0xFF) {
       co_return co_await client_.writePacket(responses[i].back(), 1);
     }
   }
@@ -439,26 +427,6 @@ awaitable<bool> ClientSession::initDb(const PacketStream::Packet& cmd) {
     }
   }
   co_return true;
-}
-
-// Prepared statements are not routed per execution yet: only those whose every execution would
-// go to the default shard (no sharded or global table) are allowed.
-awaitable<bool> ClientSession::prepareAllowed(const PacketStream::Packet& cmd) {
-  auto map = ctx_->shardMap();
-  sql::Statement stmt = sql::classify(sqlOf(cmd));
-  plan::PlanContext pc;
-  pc.currentSchema = state_.schema();
-  plan::Plan p = plan::planStatement(stmt, sqlOf(cmd), *map, pc);
-  bool defaultOnly = p.route == plan::RouteKind::kSingle && !p.dependsOnParams &&
-                     p.shards.size() == 1 && p.shards[0] == map->defaultShard().name;
-  for (const auto& t : stmt.tables) {
-    if (map->shardKey(t.name) || map->isGlobal(t.name)) defaultOnly = false;
-  }
-  if (defaultOnly || p.route == plan::RouteKind::kReject) co_return true;
-  co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
-                     "unsupported: prepared statements on sharded or global tables are not routed "
-                     "yet; use the text protocol");
-  co_return false;
 }
 
 }  // namespace sg::net

@@ -5,6 +5,7 @@ the session onto every shard it uses. The cluster's shard map: users(id) and ord
 sharded at 5,000,000 (s0 below, s1 from there), countries global."""
 
 import contextlib
+import struct
 import time
 import unittest
 
@@ -12,6 +13,7 @@ import MySQLdb
 
 import harness
 import rawproto
+import test_protocol_edges
 
 S1_KEY = 5_000_000
 
@@ -158,19 +160,47 @@ class RoutingTest(harness.ShardgateTestCase):
         self.assertEqual(rows_on("s0-master", "SELECT * FROM app.users WHERE id = 40"), ())
         self.assertEqual(rows_on("s1-master", f"SELECT * FROM app.users WHERE id = {S1_KEY + 40}"), ())
 
-    def test_prepared_statement_on_sharded_table_is_refused_clearly(self):
+    def prepared(self, c, sql):
+        _, reply = c.command(b"\x16" + sql.encode())
+        self.assertEqual(reply[:1], b"\x00", rawproto.parse_err(reply))
+        stmt_id, columns, params = struct.unpack("<IHH", reply[1:9])
+        # Parameter and column definitions, each followed by an EOF (no DEPRECATE_EOF here).
+        for _ in range(params + (1 if params else 0) + columns + (1 if columns else 0)):
+            c.read()
+        return stmt_id
+
+    def execute(self, c, stmt_id, params):
+        c.send(test_protocol_edges.stmt_execute(stmt_id, params), 0)
+        return c.read_result()
+
+    def test_prepared_statements_are_routed_per_execution(self):
+        with contextlib.closing(self.connect()) as d, d.cursor() as cur:
+            cur.execute(f"INSERT INTO users (id, name) VALUES (50, 'p0'), ({S1_KEY + 50}, 'p1')")
         c = rawproto.RawClient(self.sg.port)
         try:
             self.assertEqual(c.login(database="app")[:1], b"\x00")
-            _, reply = c.command(b"\x16SELECT name FROM users WHERE id = ?")
-            code, state, message = rawproto.parse_err(reply)
-            self.assertEqual((code, state), (1235, "42000"))
-            self.assertIn("prepared statements", message)
-            _, reply = c.command(b"\x16SELECT id FROM plain_t WHERE id = ?")
-            self.assertEqual(reply[:1], b"\x00")  # unsharded: allowed
+            ins = self.prepared(c, "INSERT INTO users (id, name) VALUES (?, ?)")
+            for key in (51, S1_KEY + 51):
+                status, packets = self.execute(c, ins, [key, "pp"])
+                self.assertEqual(status, "ok", rawproto.parse_err(packets[-1]))
+            upd = self.prepared(c, "UPDATE users SET name = ? WHERE id = ?")
+            self.assertEqual(self.execute(c, upd, ["pu", S1_KEY + 50])[0], "ok")
+            sel = self.prepared(c, "SELECT name FROM users WHERE id = ? FOR UPDATE")
+            for key, name in ((50, b"p0"), (S1_KEY + 50, b"pu"), (S1_KEY + 51, b"pp")):
+                status, packets = self.execute(c, sel, [key])
+                self.assertEqual(status, "ok")
+                self.assertIn(name, packets[-2])  # the one binary row before the EOF
+            # A key no range owns, and an execution that would span shards, are refused.
+            status, packets = self.execute(c, ins, [-1, "neg"])
+            self.assertEqual(rawproto.parse_err(packets[-1])[0], 1526)
+            c.send(b"\x19" + struct.pack("<I", sel), 0)  # COM_STMT_CLOSE: no answer
+            self.assertEqual(c.query_rows("SELECT 7"), [["7"]])
         finally:
             c.sock.close()
-
+        self.assertEqual(rows_on("s0-master", "SELECT id FROM app.users WHERE id = 51"), ((51,),))
+        self.assertEqual(rows_on("s1-master", f"SELECT name FROM app.users WHERE id = {S1_KEY + 50}"),
+                         (("pu",),))
+        self.assertEqual(rows_on("s0-master", f"SELECT * FROM app.users WHERE id = {S1_KEY + 51}"), ())
 
 if __name__ == "__main__":
     unittest.main()

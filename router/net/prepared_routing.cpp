@@ -1,0 +1,270 @@
+// Prepared statements, routed per execution: COM_STMT_PREPARE is answered from one backend (the
+// statement's shard, or the default shard's master when the shard depends on parameters) with
+// shardgate's own statement id; each COM_STMT_EXECUTE is planned with its bound values and sent
+// to the server it belongs to, where the statement is prepared on first use; FETCH follows the
+// last execution, CLOSE and RESET reach every server that prepared it.
+
+#include <spdlog/spdlog.h>
+
+#include "router/net/client_session_impl.h"
+#include "router/plan/planner.h"
+#include "router/protocol/prepared.h"
+#include "router/sql/classifier.h"
+
+namespace sg::net {
+
+using protocol::Bytes;
+using protocol::ByteSpan;
+using protocol::Command;
+
+awaitable<std::optional<std::vector<Bytes>>> ClientSession::readWhole(PacketStream& stream,
+                                                                      ResponseKind kind) {
+  std::vector<Bytes> packets;
+  ResponseTracker t;
+  t.start(kind, caps_);
+  for (;;) {
+    PacketStream::Packet pkt;
+    if (co_await stream.readPacket(pkt) != PacketStream::ReadStatus::kOk) co_return std::nullopt;
+    size_t peek = std::min<size_t>(pkt.payload.size(), ResponseTracker::kPeekBytes);
+    auto step = t.onPacket(static_cast<uint32_t>(std::min<size_t>(pkt.payload.size(), 0xFFFFFE)),
+                           pkt.payload.first(peek));
+    packets.emplace_back(pkt.payload.begin(), pkt.payload.end());
+    if (step == ResponseTracker::Step::kDone) co_return packets;
+    if (step != ResponseTracker::Step::kContinue) co_return std::nullopt;
+  }
+}
+
+// Prepares `ps` on `link` if it is not yet; the backend's answer, or an error already sent.
+awaitable<bool> ClientSession::ensurePrepared(PreparedStatement& ps, Link& link, bool replyToClient,
+                                              uint32_t clientId) {
+  auto key = link.key;
+  if (ps.onServer.count(key)) co_return true;
+  Bytes payload{static_cast<uint8_t>(Command::kStmtPrepare)};
+  payload.insert(payload.end(), ps.sql.begin(), ps.sql.end());
+  if (!co_await link.stream->writePacket(payload, 0)) {
+    use(&link);
+    co_await backendLost("preparing a statement");
+    co_return false;
+  }
+  auto packets = co_await readWhole(*link.stream, ResponseKind::kStmtPrepare);
+  if (!packets) {
+    use(&link);
+    co_await backendLost("preparing a statement");
+    co_return false;
+  }
+  auto ok = protocol::PrepareOk::parse(packets->front());
+  if (!ok) {
+    // ERR: the client gets it as the answer to its PREPARE or EXECUTE.
+    co_await client_.writePacket(packets->back(), 1);
+    co_return false;
+  }
+  ps.onServer[key] = BackendStatement{ok->statementId, false};
+  if (replyToClient) {
+    ps.params = ok->params;
+    protocol::PrepareOk mine = *ok;
+    mine.statementId = clientId;  // the client sees shardgate's id, not this server's
+    packets->front().clear();
+    mine.encode(packets->front());
+    Bytes out;
+    uint8_t seq = 1;
+    for (const auto& p : *packets) seq = protocol::appendPackets(out, p, seq);
+    co_return co_await client_.write(out);
+  }
+  co_return true;
+}
+
+awaitable<bool> ClientSession::stmtPrepare(const PacketStream::Packet& cmd) {
+  std::string sql(reinterpret_cast<const char*>(cmd.payload.data()) + 1, cmd.payload.size() - 1);
+  PreparedStatement ps;
+  ps.stmt = sql::classify(sql);
+  ps.sql = std::move(sql);
+  auto map = ctx_->shardMap();
+  plan::PlanContext pc;
+  pc.currentSchema = state_.schema();
+  pc.inTransaction = inTransaction_;
+  if (txLink_) pc.transactionShard = txLink_->shard;
+  plan::Plan p = plan::planStatement(ps.stmt, ps.sql, *map, pc);
+  // The metadata is the same on every shard: prepare where the statement will run if that is
+  // known already, else on the session's primary connection.
+  Link* link = primary_;
+  if (p.route == plan::RouteKind::kSingle && !p.dependsOnParams) {
+    if (const shardmap::Shard* shard = map->findShard(p.shards[0])) {
+      link = co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction_);
+      if (!link) co_return true;
+    }
+  }
+  uint32_t id = nextStatementId_++;
+  auto [it, inserted] = prepared_.emplace(id, std::move(ps));
+  if (!co_await ensurePrepared(it->second, *link, true, id)) {
+    prepared_.erase(it);
+    co_return link->stream->isOpen() && client_.isOpen();
+  }
+  lastPrepared_ = id;
+  co_return true;
+}
+
+awaitable<bool> ClientSession::stmtExecute(const PacketStream::Packet& cmd) {
+  auto clientId = protocol::statementIdOf(cmd.payload);
+  if (clientId && *clientId == protocol::kLastPreparedStatementId) clientId = lastPrepared_;
+  auto it = clientId ? prepared_.find(*clientId) : prepared_.end();
+  if (it == prepared_.end()) {
+    co_return co_await sendError(client_, 1, caps_, protocol::err::kUnknownStmtHandler, "HY000",
+                                 "Unknown prepared statement handler (" +
+                                     std::to_string(clientId.value_or(0)) +
+                                     ") given to mysqld_stmt_execute");
+  }
+  PreparedStatement& ps = it->second;
+  auto req = protocol::ExecuteRequest::parse(cmd.payload, ps.params,
+                                             ps.types.empty() ? nullptr : &ps.types,
+                                             ps.longData.empty() ? nullptr : &ps.longData);
+  if (!req) {
+    co_return co_await sendError(client_, 1, caps_, protocol::err::kMalformedPacket, "HY000",
+                                 "Malformed communication packet (COM_STMT_EXECUTE)");
+  }
+  if (req->typesSent) ps.types = req->types;
+
+  std::vector<sql::Value> values(ps.params);
+  for (size_t i = 0; i < ps.params; ++i) {
+    if (protocol::isNullParam(*req, cmd.payload, i)) {
+      values[i].kind = sql::Value::Kind::kNull;
+    } else if (auto v = protocol::integerParam(*req, cmd.payload, i)) {
+      values[i].kind = sql::Value::Kind::kInt;
+      values[i].i = *v;
+    } else {
+      values[i].kind = sql::Value::Kind::kOther;
+      if (auto s = protocol::stringParam(*req, cmd.payload, i)) {
+        values[i].text = std::string(*s);
+        values[i].stringValue = values[i].text;
+      }
+    }
+  }
+  auto map = ctx_->shardMap();
+  plan::PlanContext pc;
+  pc.currentSchema = state_.schema();
+  pc.inTransaction = inTransaction_;
+  pc.allowScatterWrites = ctx_->settings().allowScatterWrites;
+  pc.params = &values;
+  if (txLink_) pc.transactionShard = txLink_->shard;
+  plan::Plan p = plan::planStatement(ps.stmt, ps.sql, *map, pc);
+  if (p.route == plan::RouteKind::kReject) {
+    co_return co_await sendError(client_, 1, caps_, p.errorCode, p.sqlState, p.errorMessage);
+  }
+  if (p.route != plan::RouteKind::kSingle) {
+    co_return co_await sendError(
+        client_, 1, caps_, plan::kErrNotSupported, "42000",
+        "unsupported: a prepared statement whose execution spans shards (" +
+            std::string(plan::toString(p.route)) + " to " + std::to_string(p.shards.size()) +
+            " shards); use the text protocol for it");
+  }
+  const shardmap::Shard* shard = map->findShard(p.shards[0]);
+  if (!shard) {
+    co_return co_await sendError(client_, 1, caps_, plan::kErrUnknownShard, "HY000",
+                                 "unknown shard " + p.shards[0]);
+  }
+  bool master = p.target == plan::Target::kMaster || inTransaction_;
+  Link* link = inTransaction_ && txLink_ && txLink_->shard == shard->name
+                   ? txLink_
+                   : co_await linkFor(*shard, master);
+  if (!link) co_return true;
+  if (!co_await ensurePrepared(ps, *link, false, *clientId)) {
+    co_return link->stream->isOpen() && client_.isOpen();
+  }
+  BackendStatement& bs = ps.onServer[link->key];
+  for (auto& chunk : ps.longDataChunks) {  // COM_STMT_SEND_LONG_DATA, replayed where it runs
+    protocol::patchStatementId(chunk, bs.id);
+    if (!co_await link->stream->writePacket(chunk, 0)) {
+      use(link);
+      co_await backendLost("sending long data");
+      co_return false;
+    }
+  }
+  ps.longDataChunks.clear();
+  ps.longData.clear();
+  Bytes framed;
+  {
+    Bytes payload = protocol::reencode(*req, cmd.payload, bs.id, !bs.typesSent);
+    protocol::appendPackets(framed, payload, 0);
+  }
+  bs.typesSent = bs.typesSent || req->typesSent || !ps.types.empty();
+  use(link);
+  ps.lastServer = link->key;
+  lastSeq_ = cmd.lastSeq;
+  midPacket_ = false;
+  if (!co_await link->stream->write(framed)) {
+    co_await backendLost("sending a command");
+    co_return false;
+  }
+  bool ok = co_await relayResponse(ResponseKind::kStmtExecute);
+  if (!tracker_.lastWasError()) noteStatus(tracker_.lastStatus());
+  co_return ok;
+}
+
+// FETCH, CLOSE, RESET and SEND_LONG_DATA: addressed by the client's statement id.
+awaitable<bool> ClientSession::stmtCommand(const PacketStream::Packet& cmd) {
+  const auto command = static_cast<Command>(cmd.payload[0]);
+  auto clientId = protocol::statementIdOf(cmd.payload);
+  auto it = clientId ? prepared_.find(*clientId) : prepared_.end();
+  if (it == prepared_.end()) {
+    if (command == Command::kStmtClose || command == Command::kStmtSendLongData) co_return true;
+    co_return co_await sendError(
+        client_, 1, caps_, protocol::err::kUnknownStmtHandler, "HY000",
+        "Unknown prepared statement handler (" + std::to_string(clientId.value_or(0)) +
+            ") given to " +
+            (command == Command::kStmtFetch ? "mysqld_stmt_fetch" : "mysqld_stmt_reset"));
+  }
+  PreparedStatement& ps = it->second;
+  Bytes payload(cmd.payload.begin(), cmd.payload.end());
+  switch (command) {
+    case Command::kStmtSendLongData: {
+      auto ld = protocol::LongData::parse(cmd.payload);
+      if (ld && ld->param < ps.params) {
+        if (ps.longData.size() < ps.params) ps.longData.resize(ps.params, false);
+        ps.longData[ld->param] = true;
+        ps.longDataChunks.push_back(std::move(payload));
+      }
+      co_return true;  // no response, as from a server
+    }
+    case Command::kStmtFetch: {
+      auto server = links_.find(ps.lastServer);
+      auto bs = ps.onServer.find(ps.lastServer);
+      if (server == links_.end() || bs == ps.onServer.end()) {
+        co_return co_await sendError(client_, 1, caps_, protocol::err::kUnknownStmtHandler,
+                                     "HY000", "statement not executed (no open cursor)");
+      }
+      protocol::patchStatementId(payload, bs->second.id);
+      use(&server->second);
+      lastSeq_ = cmd.lastSeq;
+      midPacket_ = false;
+      if (!co_await backend().writePacket(payload, 0)) {
+        co_await backendLost("fetching rows");
+        co_return false;
+      }
+      co_return co_await relayResponse(ResponseKind::kStmtFetch);
+    }
+    case Command::kStmtClose:
+    case Command::kStmtReset: {
+      Bytes last = protocol::makeOk(caps_, protocol::status::kAutocommit);
+      for (auto& [server, bs] : ps.onServer) {
+        auto link = links_.find(server);
+        if (link == links_.end() || !link->second.stream->isOpen()) continue;
+        protocol::patchStatementId(payload, bs.id);
+        if (!co_await link->second.stream->writePacket(payload, 0)) continue;
+        if (command == Command::kStmtReset) {
+          Drained d = co_await drain(*link->second.stream, ResponseKind::kSingle);
+          if (d.intact) last = d.last;
+        }
+      }
+      ps.longDataChunks.clear();
+      ps.longData.clear();
+      if (command == Command::kStmtClose) {
+        prepared_.erase(it);
+        co_return true;
+      }
+      co_return co_await client_.writePacket(last, 1);
+    }
+    default:
+      co_return true;
+  }
+}
+
+}  // namespace sg::net
