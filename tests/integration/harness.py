@@ -144,14 +144,15 @@ class Shardgate:
     Overrides: auth_plugin, users (list of dicts with name and password or password_hash),
     max_connections, max_allowed_packet, backend_port / backend_host (the default shard's master;
     e.g. a closed port), connect_timeout_ms, log_level, threads, backend_user / backend_password,
-    port (default: a free one), tls (offer TLS; shardgate's default is on), login_timeout_ms.
+    port (default: a free one), tls (offer TLS; shardgate's default is on), login_timeout_ms,
+    shard_map_text (a whole shard map instead of the cluster's).
     """
 
     def __init__(self, auth_plugin=None, users=None, max_connections=None,
                  max_allowed_packet=None, backend_port=None, backend_host=HOST,
                  connect_timeout_ms=None, log_level="info", threads=None,
                  backend_user=APP_USER, backend_password=APP_PASSWORD, port=None, tls=None,
-                 login_timeout_ms=None):
+                 login_timeout_ms=None, shard_map_text=None):
         self.auth_plugin = auth_plugin
         self.users = users if users is not None else [{"name": APP_USER, "password": APP_PASSWORD}]
         self.max_connections = max_connections
@@ -166,6 +167,7 @@ class Shardgate:
         self.port = port
         self.tls = tls
         self.login_timeout_ms = login_timeout_ms
+        self.shard_map_text = shard_map_text
         self.proc = None
         self.tmp = None
         self.log_path = None
@@ -174,6 +176,8 @@ class Shardgate:
     # -- configuration
 
     def _shard_map_text(self):
+        if self.shard_map_text is not None:
+            return self.shard_map_text
         with open(cluster().shard_map, encoding="utf-8") as f:
             text = f.read()
         if self.backend_port is None:

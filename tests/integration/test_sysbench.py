@@ -6,7 +6,6 @@ ignores deadlocks and the like (counted as "ignored errors"), which MariaDB itse
 """
 
 import re
-import shutil
 import subprocess
 import sys
 import unittest
@@ -38,7 +37,6 @@ def parse_stats(out):
                                               ("reconnects", "reconnects"))}
 
 
-@unittest.skipUnless(shutil.which("sysbench"), "sysbench is not installed")
 class SysbenchTest(harness.ShardgateTestCase):
     master_stats = {}
 
