@@ -72,6 +72,10 @@ class ClientSession {
   awaitable<LinkResult> openLink(const shardmap::Shard& shard, const shardmap::Endpoint& server,
                                  bool master, const std::string& database);
   awaitable<Link*> linkFor(const shardmap::Shard& shard, bool master);
+  // The connection for a single-shard plan (the transaction's, or the shard's master/replica);
+  // nullptr after sending the client an error.
+  awaitable<Link*> linkForSingle(const plan::Plan& p, const shardmap::ShardMap& map);
+  plan::PlanContext planContext() const;
   PacketStream& backend() { return *current_->stream; }
   void use(Link* link);
   void closeSecondaryLinks();

@@ -79,19 +79,13 @@ awaitable<bool> ClientSession::stmtPrepare(const PacketStream::Packet& cmd) {
   ps.stmt = sql::classify(sql);
   ps.sql = std::move(sql);
   auto map = ctx_->shardMap();
-  plan::PlanContext pc;
-  pc.currentSchema = state_.schema();
-  pc.inTransaction = inTransaction_;
-  if (txLink_) pc.transactionShard = txLink_->shard;
-  plan::Plan p = plan::planStatement(ps.stmt, ps.sql, *map, pc);
+  plan::Plan p = plan::planStatement(ps.stmt, ps.sql, *map, planContext());
   // The metadata is the same on every shard: prepare where the statement will run if that is
   // known already, else on the session's primary connection.
   Link* link = primary_;
   if (p.route == plan::RouteKind::kSingle && !p.dependsOnParams) {
-    if (const shardmap::Shard* shard = map->findShard(p.shards[0])) {
-      link = co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction_);
-      if (!link) co_return true;
-    }
+    link = co_await linkForSingle(p, *map);
+    if (!link) co_return true;  // the error went to the client
   }
   uint32_t id = nextStatementId_++;
   auto [it, inserted] = prepared_.emplace(id, std::move(ps));
@@ -139,12 +133,8 @@ awaitable<bool> ClientSession::stmtExecute(const PacketStream::Packet& cmd) {
     }
   }
   auto map = ctx_->shardMap();
-  plan::PlanContext pc;
-  pc.currentSchema = state_.schema();
-  pc.inTransaction = inTransaction_;
-  pc.allowScatterWrites = ctx_->settings().allowScatterWrites;
+  plan::PlanContext pc = planContext();
   pc.params = &values;
-  if (txLink_) pc.transactionShard = txLink_->shard;
   plan::Plan p = plan::planStatement(ps.stmt, ps.sql, *map, pc);
   if (p.route == plan::RouteKind::kReject) {
     co_return co_await sendError(client_, 1, caps_, p.errorCode, p.sqlState, p.errorMessage);
@@ -156,16 +146,8 @@ awaitable<bool> ClientSession::stmtExecute(const PacketStream::Packet& cmd) {
             std::string(plan::toString(p.route)) + " to " + std::to_string(p.shards.size()) +
             " shards); use the text protocol for it");
   }
-  const shardmap::Shard* shard = map->findShard(p.shards[0]);
-  if (!shard) {
-    co_return co_await sendError(client_, 1, caps_, plan::kErrUnknownShard, "HY000",
-                                 "unknown shard " + p.shards[0]);
-  }
-  bool master = p.target == plan::Target::kMaster || inTransaction_;
-  Link* link = inTransaction_ && txLink_ && txLink_->shard == shard->name
-                   ? txLink_
-                   : co_await linkFor(*shard, master);
-  if (!link) co_return true;
+  Link* link = co_await linkForSingle(p, *map);
+  if (!link) co_return true;  // the error went to the client
   if (!co_await ensurePrepared(ps, *link, false, *clientId)) {
     co_return link->stream->isOpen() && client_.isOpen();
   }

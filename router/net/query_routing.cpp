@@ -194,14 +194,32 @@ awaitable<ClientSession::Link*> ClientSession::linkFor(const shardmap::Shard& sh
   co_return r.link;
 }
 
-awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
-  std::string_view sql = sqlOf(cmd);
-  auto map = ctx_->shardMap();
+plan::PlanContext ClientSession::planContext() const {
   plan::PlanContext pc;
   pc.inTransaction = inTransaction_;
   pc.currentSchema = state_.schema();
   pc.allowScatterWrites = ctx_->settings().allowScatterWrites;
   if (txLink_) pc.transactionShard = txLink_->shard;
+  return pc;
+}
+
+awaitable<ClientSession::Link*> ClientSession::linkForSingle(const plan::Plan& p,
+                                                            const shardmap::ShardMap& map) {
+  const shardmap::Shard* shard = map.findShard(p.shards[0]);
+  if (!shard) {
+    co_await sendError(client_, 1, caps_, plan::kErrUnknownShard, "HY000",
+                       "unknown shard " + p.shards[0]);
+    co_return nullptr;
+  }
+  // Inside a transaction the shard's master holding it answers.
+  if (inTransaction_ && txLink_ && txLink_->shard == shard->name) co_return txLink_;
+  co_return co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction_);
+}
+
+awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
+  std::string_view sql = sqlOf(cmd);
+  auto map = ctx_->shardMap();
+  plan::PlanContext pc = planContext();
 
   sql::Statement stmt = sql::classify(sql);
   if (stmt.multipleStatements) {
@@ -246,14 +264,8 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
     case plan::RouteKind::kReject:
       co_return co_await sendError(client_, 1, caps_, p.errorCode, p.sqlState, p.errorMessage);
     case plan::RouteKind::kSingle: {
-      const shardmap::Shard* shard = map->findShard(p.shards[0]);
-      if (!shard) co_return co_await sendError(client_, 1, caps_, plan::kErrUnknownShard, "HY000",
-                                               "unknown shard " + p.shards[0]);
-      bool master = p.target == plan::Target::kMaster || inTransaction_;
-      Link* link = inTransaction_ && txLink_ && txLink_->shard == shard->name
-                       ? txLink_
-                       : co_await linkFor(*shard, master);
-      if (!link) co_return true;
+      Link* link = co_await linkForSingle(p, *map);
+      if (!link) co_return true;  // the error went to the client
       use(link);
       bool ok = co_await forward(cmd);
       if (!tracker_.lastWasError()) noteStatus(tracker_.lastStatus());
