@@ -311,7 +311,8 @@ awaitable<bool> ClientSession::runSessionStatement(const PacketStream::Packet& c
 
 // Writes that go to several masters (global tables, DDL, split INSERTs, allowed scatter
 // UPDATE/DELETE): one after another; the client gets one OK with the affected rows summed, or the
-// first ERR. Not atomic across shards yet (XA comes with cross-shard transactions).
+// ERR of the first shard that failed (the later ones are not tried). Not atomic across shards yet
+// (XA comes with cross-shard transactions).
 awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_view sql) {
   auto map = ctx_->shardMap();
   protocol::OkPacket total;
@@ -340,8 +341,10 @@ awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_vie
       co_return false;
     }
     if (d.error) {
-      if (!firstError) firstError = d.last;
-      continue;
+      // Stop at the first failing shard; the shards before it have applied their part (not
+      // atomic until cross-shard transactions use XA).
+      firstError = d.last;
+      break;
     }
     if (auto ok = protocol::OkPacket::parse(d.last, caps_)) {
       total.affectedRows += ok->affectedRows;
@@ -393,8 +396,12 @@ awaitable<bool> ClientSession::relayConcatenated(const plan::Plan& p, const Pack
       co_return false;
     }
     responses[i] = std::move(*packets);
-    if (!responses[i].back().empty() && responses[i].back()[0] == 0xFF) {
-      co_return co_await client_.writePacket(responses[i].back(), 1);
+  }
+  // Every response has been read (so each connection is ready for the next command); an error
+  // on any shard is the answer.
+  for (const auto& resp : responses) {
+    if (!resp.back().empty() && resp.back()[0] == 0xFF) {
+      co_return co_await client_.writePacket(resp.back(), 1);
     }
   }
   // Column count and definitions (and their EOF) of the first result; rows of all; a terminator.

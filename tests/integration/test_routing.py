@@ -97,6 +97,24 @@ class RoutingTest(harness.ShardgateTestCase):
             self.assertEqual(sorted(cur.fetchall()), [("s0",), ("s1",)])
             self.assertEqual([d[0] for d in cur.description], ["name"])
 
+    def test_error_on_one_shard_of_a_multi_shard_read(self):
+        with contextlib.closing(self.connect()) as c, c.cursor() as cur:
+            cur.execute(f"INSERT INTO users (id, name) VALUES (60, 'e0'), ({S1_KEY + 60}, 'e1')")
+            with contextlib.closing(direct("s0-master")) as d, d.cursor() as dc:
+                dc.execute("ALTER TABLE app.users ADD COLUMN only_s0 INT")
+            try:
+                with self.assertRaises(MySQLdb.MySQLError) as cm:
+                    cur.execute(f"SELECT only_s0 FROM users WHERE id IN (60, {S1_KEY + 60}) "
+                                f"FOR UPDATE")
+                self.assertEqual(cm.exception.args[0], 1054)  # s1: unknown column
+                # Both connections are in step for what follows.
+                for key, name in ((60, "e0"), (S1_KEY + 60, "e1")):
+                    cur.execute(f"SELECT name FROM users WHERE id = {key} FOR UPDATE")
+                    self.assertEqual(cur.fetchall(), ((name,),))
+            finally:
+                with contextlib.closing(direct("s0-master")) as d, d.cursor() as dc:
+                    dc.execute("ALTER TABLE app.users DROP COLUMN only_s0")
+
     def test_refusals(self):
         with contextlib.closing(self.connect()) as c, c.cursor() as cur:
             cases = [
