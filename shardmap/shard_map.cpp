@@ -6,7 +6,12 @@
 namespace sg::shardmap {
 
 std::string Range::str() const {
-  return "[" + std::to_string(start) + ", " + (end ? std::to_string(*end) : "∞") + ")";
+  std::string out = "[";
+  out += std::to_string(start);
+  out += ", ";
+  out += end ? std::to_string(*end) : "∞";
+  out += ")";
+  return out;
 }
 
 ShardMap::ShardMap(ShardMapParts parts)

@@ -39,7 +39,9 @@ awaitable<bool> ClientSession::ensurePrepared(PreparedStatement& ps, Link& link,
                                               uint32_t clientId) {
   auto key = link.key;
   if (ps.onServer.count(key)) co_return true;
-  Bytes payload{static_cast<uint8_t>(Command::kStmtPrepare)};
+  Bytes payload;
+  payload.reserve(ps.sql.size() + 1);
+  payload.push_back(static_cast<uint8_t>(Command::kStmtPrepare));
   payload.insert(payload.end(), ps.sql.begin(), ps.sql.end());
   if (!co_await link.stream->writePacket(payload, 0)) {
     use(&link);

@@ -121,7 +121,10 @@ std::vector<std::string> actualFor(const RouteCase& c) {
     std::string text = piece.shard + ": " + piece.sql;
     if (!piece.params.empty()) {
       text += "  -- params";
-      for (uint32_t p : piece.params) text += " " + std::to_string(p);
+      for (uint32_t p : piece.params) {
+        text += ' ';
+        text += std::to_string(p);
+      }
     }
     out.push_back(text);
   }

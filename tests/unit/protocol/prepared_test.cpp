@@ -84,7 +84,9 @@ Param blob(size_t n, uint8_t type = ft::kBlob) {
 }
 // DATE/DATETIME/TIMESTAMP/TIME: a 1-byte length, then that many bytes.
 Param temporal(uint8_t type, Bytes body) {
-  Param p{{type, false}, {static_cast<uint8_t>(body.size())}};
+  Param p{{type, false}, {}};
+  p.wire.reserve(body.size() + 1);
+  p.wire.push_back(static_cast<uint8_t>(body.size()));
   p.wire.insert(p.wire.end(), body.begin(), body.end());
   return p;
 }
