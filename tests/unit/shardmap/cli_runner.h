@@ -36,10 +36,17 @@ inline std::string shellQuote(const std::string& arg) {
 // `dir` holds the captured output files.
 inline CliRun runShardmapCli(const TempDir& dir, const std::vector<std::string>& args) {
   std::string command = shellQuote(SHARDMAP_CLI_PATH);
-  for (const auto& a : args) command += " " + shellQuote(a);
+  for (const auto& a : args) {
+    command += ' ';
+    command += shellQuote(a);
+  }
   auto out = dir.path() / "stdout";
   auto err = dir.path() / "stderr";
-  command += " >" + shellQuote(out.string()) + " 2>" + shellQuote(err.string()) + " </dev/null";
+  command += " >";
+  command += shellQuote(out.string());
+  command += " 2>";
+  command += shellQuote(err.string());
+  command += " </dev/null";
   int status = std::system(command.c_str());
   CliRun result;
   if (status != -1 && WIFEXITED(status)) result.exitCode = WEXITSTATUS(status);
