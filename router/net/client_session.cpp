@@ -269,9 +269,12 @@ awaitable<bool> ClientSession::commandLoop() {
       case Command::kProcessKill: {
         protocol::PayloadReader r(cmd.payload.subspan(1));
         killStmt.id = r.u32();
-        alive = r.ok() ? co_await kill(killStmt)
-                       : co_await sendError(client_, 1, caps_, protocol::err::kMalformedPacket,
-                                            "HY000", "Malformed communication packet");
+        if (r.ok()) {
+          alive = co_await kill(killStmt);
+        } else {
+          alive = co_await sendError(client_, 1, caps_, protocol::err::kMalformedPacket, "HY000",
+                                     "Malformed communication packet");
+        }
         break;
       }
       case Command::kQuery: {

@@ -86,6 +86,12 @@ class ClientSession {
                                       std::string_view sql);
   awaitable<bool> runOnMasters(const plan::Plan& plan, std::string_view sql);
   awaitable<bool> relayConcatenated(const plan::Plan& plan, const PacketStream::Packet& cmd);
+  struct Work {  // one server's command of a multi-shard statement
+    Link* link;
+    protocol::Bytes payload;
+  };
+  awaitable<bool> writeOnEach(std::vector<Work>& work, ResponseKind kind);
+  awaitable<bool> readFromEach(std::vector<Work>& work, ResponseKind kind);
   // Prepared statements (prepared_routing.cpp).
   struct BackendStatement {
     uint32_t id = 0;
@@ -107,6 +113,13 @@ class ClientSession {
                                  uint32_t clientId);
   awaitable<bool> stmtPrepare(const PacketStream::Packet& cmd);
   awaitable<bool> stmtExecute(const PacketStream::Packet& cmd);
+  awaitable<std::optional<protocol::Bytes>> executeFor(PreparedStatement& ps,
+                                                      const protocol::ExecuteRequest& req,
+                                                      protocol::ByteSpan payload, Link& link,
+                                                      uint32_t clientId);
+  awaitable<bool> executeOnShards(PreparedStatement& ps, const protocol::ExecuteRequest& req,
+                                  const PacketStream::Packet& cmd, const plan::Plan& p,
+                                  uint32_t clientId);
   awaitable<bool> stmtCommand(const PacketStream::Packet& cmd);
   std::map<uint32_t, PreparedStatement> prepared_;
   uint32_t nextStatementId_ = 1;

@@ -65,8 +65,12 @@ awaitable<bool> PacketStream::fill(size_t want) {
   makeRoom(want);
   boost::system::error_code ec;
   auto space = asio::buffer(buf_.data() + end_, buf_.size() - end_);
-  size_t n = tls_ ? co_await tls_->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec))
-                  : co_await socket_.async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+  size_t n;
+  if (tls_) {
+    n = co_await tls_->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    n = co_await socket_.async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+  }
   if (ec || n == 0) co_return false;
   end_ += n;
   co_return true;

@@ -142,34 +142,16 @@ awaitable<bool> ClientSession::stmtExecute(const PacketStream::Packet& cmd) {
     co_return co_await sendError(client_, 1, caps_, p.errorCode, p.sqlState, p.errorMessage);
   }
   if (p.route != plan::RouteKind::kSingle) {
-    co_return co_await sendError(
-        client_, 1, caps_, plan::kErrNotSupported, "42000",
-        "unsupported: a prepared statement whose execution spans shards (" +
-            std::string(plan::toString(p.route)) + " to " + std::to_string(p.shards.size()) +
-            " shards); use the text protocol for it");
+    co_return co_await executeOnShards(ps, *req, cmd, p, *clientId);
   }
   Link* link = co_await linkForSingle(p, *map);
   if (!link) co_return true;  // the error went to the client
-  if (!co_await ensurePrepared(ps, *link, false, *clientId)) {
-    co_return link->stream->isOpen() && client_.isOpen();
-  }
-  BackendStatement& bs = ps.onServer[link->key];
-  for (auto& chunk : ps.longDataChunks) {  // COM_STMT_SEND_LONG_DATA, replayed where it runs
-    protocol::patchStatementId(chunk, bs.id);
-    if (!co_await link->stream->writePacket(chunk, 0)) {
-      use(link);
-      co_await backendLost("sending long data");
-      co_return false;
-    }
-  }
+  auto payload = co_await executeFor(ps, *req, cmd.payload, *link, *clientId);
+  if (!payload) co_return link->stream->isOpen() && client_.isOpen();
   ps.longDataChunks.clear();
   ps.longData.clear();
   Bytes framed;
-  {
-    Bytes payload = protocol::reencode(*req, cmd.payload, bs.id, !bs.typesSent);
-    protocol::appendPackets(framed, payload, 0);
-  }
-  bs.typesSent = bs.typesSent || req->typesSent || !ps.types.empty();
+  protocol::appendPackets(framed, *payload, 0);
   use(link);
   ps.lastServer = link->key;
   lastSeq_ = cmd.lastSeq;
@@ -181,6 +163,60 @@ awaitable<bool> ClientSession::stmtExecute(const PacketStream::Packet& cmd) {
   bool ok = co_await relayResponse(ResponseKind::kStmtExecute);
   if (!tracker_.lastWasError()) noteStatus(tracker_.lastStatus());
   co_return ok;
+}
+
+// The execute for `link`: the statement prepared there, its long data replayed, the request
+// re-encoded with that server's statement id (and the types if it has not seen them).
+awaitable<std::optional<Bytes>> ClientSession::executeFor(PreparedStatement& ps,
+                                                         const protocol::ExecuteRequest& req,
+                                                         ByteSpan payload, Link& link,
+                                                         uint32_t clientId) {
+  if (!co_await ensurePrepared(ps, link, false, clientId)) co_return std::nullopt;
+  BackendStatement& bs = ps.onServer[link.key];
+  for (Bytes chunk : ps.longDataChunks) {  // COM_STMT_SEND_LONG_DATA, replayed where it runs
+    protocol::patchStatementId(chunk, bs.id);
+    if (!co_await link.stream->writePacket(chunk, 0)) {
+      use(&link);
+      co_await backendLost("sending long data");
+      co_return std::nullopt;
+    }
+  }
+  Bytes out = protocol::reencode(req, payload, bs.id, !bs.typesSent);
+  bs.typesSent = bs.typesSent || req.typesSent || !ps.types.empty();
+  co_return out;
+}
+
+// An execution whose bound values span shards: the same statement on each (reads concatenated,
+// writes summed). A split multi-row INSERT and cursors across shards are not supported yet.
+awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
+                                               const protocol::ExecuteRequest& req,
+                                               const PacketStream::Packet& cmd,
+                                               const plan::Plan& p, uint32_t clientId) {
+  if (!p.rewritten.empty() || (req.flags & 0x07) != 0) {
+    co_return co_await sendError(
+        client_, 1, caps_, plan::kErrNotSupported, "42000",
+        std::string("unsupported: a prepared ") +
+            (p.rewritten.empty() ? "cursor" : "multi-row INSERT") +
+            " whose execution spans shards; use the text protocol for it");
+  }
+  auto map = ctx_->shardMap();
+  const bool read = ps.stmt.type == sql::StatementType::kSelect && !ps.stmt.insert;
+  const bool master = !read || p.target == plan::Target::kMaster || inTransaction_;
+  std::vector<Work> work;
+  for (const auto& shardName : p.shards) {
+    const shardmap::Shard* shard = map->findShard(shardName);
+    if (!shard) continue;
+    Link* link = co_await linkFor(*shard, master);
+    if (!link) co_return true;  // the error went to the client
+    auto payload = co_await executeFor(ps, req, cmd.payload, *link, clientId);
+    if (!payload) co_return link->stream->isOpen() && client_.isOpen();
+    work.push_back({link, std::move(*payload)});
+  }
+  ps.longDataChunks.clear();
+  ps.longData.clear();
+  // (No co_await inside ?: — g++ 12 runs both branches of such an expression.)
+  if (read) co_return co_await readFromEach(work, ResponseKind::kStmtExecute);
+  co_return co_await writeOnEach(work, ResponseKind::kStmtExecute);
 }
 
 // FETCH, CLOSE, RESET and SEND_LONG_DATA: addressed by the client's statement id.

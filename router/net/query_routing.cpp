@@ -315,8 +315,7 @@ awaitable<bool> ClientSession::runSessionStatement(const PacketStream::Packet& c
 // (XA comes with cross-shard transactions).
 awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_view sql) {
   auto map = ctx_->shardMap();
-  protocol::OkPacket total;
-  std::optional<Bytes> firstError;
+  std::vector<Work> work;
   for (const auto& shardName : p.shards) {
     const shardmap::Shard* shard = map->findShard(shardName);
     if (!shard) continue;
@@ -327,24 +326,32 @@ awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_vie
     Link* link = co_await linkFor(*shard, true);
     if (!link) co_return true;  // the error went to the client
     Bytes payload;
+    payload.reserve(text.size() + 1);
     payload.push_back(static_cast<uint8_t>(Command::kQuery));
     payload.insert(payload.end(), text.begin(), text.end());
-    if (!co_await link->stream->writePacket(payload, 0)) {
-      use(link);
+    work.push_back({link, std::move(payload)});
+  }
+  co_return co_await writeOnEach(work, ResponseKind::kQuery);
+}
+
+awaitable<bool> ClientSession::writeOnEach(std::vector<Work>& work, ResponseKind kind) {
+  protocol::OkPacket total;
+  for (Work& w : work) {
+    if (!co_await w.link->stream->writePacket(w.payload, 0)) {
+      use(w.link);
       co_await backendLost("sending a write");
       co_return false;
     }
-    Drained d = co_await drain(*link->stream, ResponseKind::kQuery);
+    Drained d = co_await drain(*w.link->stream, kind);
     if (!d.intact) {
-      use(link);
+      use(w.link);
       co_await backendLost("reading a write's result");
       co_return false;
     }
     if (d.error) {
       // Stop at the first failing shard; the shards before it have applied their part (not
       // atomic until cross-shard transactions use XA).
-      firstError = d.last;
-      break;
+      co_return co_await client_.writePacket(d.last, 1);
     }
     if (auto ok = protocol::OkPacket::parse(d.last, caps_)) {
       total.affectedRows += ok->affectedRows;
@@ -353,58 +360,54 @@ awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_vie
       total.status = ok->status & ~protocol::status::kMoreResultsExist;
     }
   }
-  if (firstError) co_return co_await client_.writePacket(*firstError, 1);
   Bytes out;
   total.encode(out, caps_ & ~cap::kSessionTrack);
   co_return co_await client_.writePacket(out, 1);
 }
 
-// A read on several shards without anything to merge: the first shard's column definitions, then
-// every shard's rows, then one terminator, with sequence ids renumbered.
+// A read on several shards without anything to merge.
 awaitable<bool> ClientSession::relayConcatenated(const plan::Plan& p, const PacketStream::Packet& cmd) {
   auto map = ctx_->shardMap();
-  std::vector<Link*> links;
+  std::vector<Work> work;
   for (const auto& shardName : p.shards) {
     const shardmap::Shard* shard = map->findShard(shardName);
     if (!shard) continue;
     Link* link = co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction_);
     if (!link) co_return true;
-    links.push_back(link);
+    work.push_back({link, Bytes(cmd.payload.begin(), cmd.payload.end())});
   }
-  for (Link* link : links) {
-    bool sent = !cmd.raw.empty() ? co_await link->stream->write(cmd.raw) : false;
-    if (!sent) {
-      Bytes framed;
-      protocol::appendPackets(framed, cmd.payload, 0);
-      sent = co_await link->stream->write(framed);
-    }
-    if (!sent) {
-      use(link);
+  co_return co_await readFromEach(work, ResponseKind::kQuery);
+}
+
+// Sends each server its command, then reads every response whole (rows included) before
+// answering, so that an error on any shard reaches the client as that error and never as a
+// partial result, and every connection is ready for the next command. The answer is the first
+// shard's column definitions, every shard's rows, and one terminator, with sequence ids
+// renumbered. Memory is what the shards return; the streaming merge comes with the cross-shard
+// executor.
+awaitable<bool> ClientSession::readFromEach(std::vector<Work>& work, ResponseKind kind) {
+  for (Work& w : work) {
+    if (!co_await w.link->stream->writePacket(w.payload, 0)) {
+      use(w.link);
       co_await backendLost("sending a query");
       co_return false;
     }
   }
-  // Each response is read whole (rows included) before anything is sent, so that an error on any
-  // shard reaches the client as an error and never as a partial result. Bounded by what the
-  // shards return; the streaming merge comes with the cross-shard executor.
-  std::vector<std::vector<Bytes>> responses(links.size());
-  for (size_t i = 0; i < links.size(); ++i) {
-    auto packets = co_await readWhole(*links[i]->stream, ResponseKind::kQuery);
+  std::vector<std::vector<Bytes>> responses(work.size());
+  for (size_t i = 0; i < work.size(); ++i) {
+    auto packets = co_await readWhole(*work[i].link->stream, kind);
     if (!packets) {
-      use(links[i]);
+      use(work[i].link);
       co_await backendLost("reading a result");
       co_return false;
     }
     responses[i] = std::move(*packets);
   }
-  // Every response has been read (so each connection is ready for the next command); an error
-  // on any shard is the answer.
   for (const auto& resp : responses) {
     if (!resp.back().empty() && resp.back()[0] == 0xFF) {
       co_return co_await client_.writePacket(resp.back(), 1);
     }
   }
-  // Column count and definitions (and their EOF) of the first result; rows of all; a terminator.
   const bool deprecateEof = caps_ & cap::kDeprecateEof;
   Bytes out;
   uint8_t seq = 1;

@@ -208,9 +208,25 @@ class RoutingTest(harness.ShardgateTestCase):
                 status, packets = self.execute(c, sel, [key])
                 self.assertEqual(status, "ok")
                 self.assertIn(name, packets[-2])  # the one binary row before the EOF
-            # A key no range owns, and an execution that would span shards, are refused.
+            # Values on two shards: each shard runs it; rows concatenated.
+            both = self.prepared(c, "SELECT name FROM users WHERE id IN (?, ?) FOR UPDATE")
+            status, packets = self.execute(c, both, [50, S1_KEY + 50])
+            self.assertEqual(status, "ok")
+            rows = [p for p in packets[3:-1]]  # count, 1 column def, EOF, rows..., EOF
+            self.assertEqual(len(rows), 2, packets)
+            self.assertTrue(any(b"p0" in r for r in rows) and any(b"pu" in r for r in rows))
+            # A global-table write runs on every master.
+            with contextlib.closing(self.connect()) as d, d.cursor() as cur:
+                cur.execute("INSERT IGNORE INTO countries VALUES ('DE', 'Germany')")
+            glob = self.prepared(c, "UPDATE countries SET name = ? WHERE code = ?")
+            status, packets = self.execute(c, glob, ["Deutschland", "DE"])
+            self.assertEqual(status, "ok", rawproto.parse_err(packets[-1]))
+            # A key no range owns, and a multi-row INSERT split over shards, are refused.
             status, packets = self.execute(c, ins, [-1, "neg"])
             self.assertEqual(rawproto.parse_err(packets[-1])[0], 1526)
+            ins2 = self.prepared(c, "INSERT INTO users (id, name) VALUES (?, ?), (?, ?)")
+            status, packets = self.execute(c, ins2, [52, "x", S1_KEY + 52, "y"])
+            self.assertEqual(rawproto.parse_err(packets[-1])[:2], (1235, "42000"))
             c.send(b"\x19" + struct.pack("<I", sel), 0)  # COM_STMT_CLOSE: no answer
             self.assertEqual(c.query_rows("SELECT 7"), [["7"]])
         finally:
@@ -219,6 +235,9 @@ class RoutingTest(harness.ShardgateTestCase):
         self.assertEqual(rows_on("s1-master", f"SELECT name FROM app.users WHERE id = {S1_KEY + 50}"),
                          (("pu",),))
         self.assertEqual(rows_on("s0-master", f"SELECT * FROM app.users WHERE id = {S1_KEY + 51}"), ())
+        for master in ("s0-master", "s1-master"):
+            self.assertEqual(rows_on(master, "SELECT name FROM app.countries WHERE code = 'DE'"),
+                             (("Deutschland",),))
 
 if __name__ == "__main__":
     unittest.main()
