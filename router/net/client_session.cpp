@@ -133,7 +133,10 @@ awaitable<ClientSession::LinkResult> ClientSession::openLink(const shardmap::Sha
   link.scramble = r.greeting.authData;
   link.plugin = r.greeting.authPlugin;
   // A new connection to a server has none of the session's prepared statements.
-  for (auto& [id, ps] : prepared_) ps.onServer.erase(link.key);
+  for (auto& [id, ps] : prepared_) {
+    ps.onServer.erase(link.key);
+    ps.pieces.erase(link.key);
+  }
   auto [it, inserted] = links_.insert_or_assign(server.str(), std::move(link));
   out.link = &it->second;
   co_return out;

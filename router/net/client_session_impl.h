@@ -105,12 +105,16 @@ class ClientSession {
     std::vector<bool> longData;              // params sent with COM_STMT_SEND_LONG_DATA
     std::vector<protocol::Bytes> longDataChunks;  // replayed where the execute runs
     std::map<std::string, BackendStatement> onServer;  // by "host:port"
+    // The pieces of a split multi-row INSERT, prepared per server: "host:port" -> sql -> id.
+    std::map<std::string, std::map<std::string, uint32_t>> pieces;
     std::string lastServer;                  // where the last execute ran (for FETCH)
   };
   awaitable<std::optional<std::vector<protocol::Bytes>>> readWhole(PacketStream& stream,
                                                                    ResponseKind kind);
   awaitable<bool> ensurePrepared(PreparedStatement& ps, Link& link, bool replyToClient,
                                  uint32_t clientId);
+  awaitable<bool> executeSplitInsert(PreparedStatement& ps, const protocol::ExecuteRequest& req,
+                                     const PacketStream::Packet& cmd, const plan::Plan& p);
   awaitable<bool> stmtPrepare(const PacketStream::Packet& cmd);
   awaitable<bool> stmtExecute(const PacketStream::Packet& cmd);
   awaitable<std::optional<protocol::Bytes>> executeFor(PreparedStatement& ps,

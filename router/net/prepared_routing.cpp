@@ -192,13 +192,12 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
                                                const protocol::ExecuteRequest& req,
                                                const PacketStream::Packet& cmd,
                                                const plan::Plan& p, uint32_t clientId) {
-  if (!p.rewritten.empty() || (req.flags & 0x07) != 0) {
-    co_return co_await sendError(
-        client_, 1, caps_, plan::kErrNotSupported, "42000",
-        std::string("unsupported: a prepared ") +
-            (p.rewritten.empty() ? "cursor" : "multi-row INSERT") +
-            " whose execution spans shards; use the text protocol for it");
+  if ((req.flags & 0x07) != 0) {
+    co_return co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
+                                 "unsupported: a prepared cursor whose execution spans shards; use "
+                                 "the text protocol for it");
   }
+  if (!p.rewritten.empty()) co_return co_await executeSplitInsert(ps, req, cmd, p);
   auto map = ctx_->shardMap();
   const bool read = ps.stmt.type == sql::StatementType::kSelect && !ps.stmt.insert;
   const bool master = !read || p.target == plan::Target::kMaster || inTransaction_;
@@ -216,6 +215,52 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
   ps.longData.clear();
   // (No co_await inside ?: — g++ 12 runs both branches of such an expression.)
   if (read) co_return co_await readFromEach(work, ResponseKind::kStmtExecute);
+  co_return co_await writeOnEach(work, ResponseKind::kStmtExecute);
+}
+
+// A multi-row INSERT whose rows belong to several shards: each shard's piece (its rows only) is
+// prepared on that shard's master and executed with that piece's parameters.
+awaitable<bool> ClientSession::executeSplitInsert(PreparedStatement& ps,
+                                                  const protocol::ExecuteRequest& req,
+                                                  const PacketStream::Packet& cmd,
+                                                  const plan::Plan& p) {
+  auto map = ctx_->shardMap();
+  std::vector<Work> work;
+  for (const auto& piece : p.rewritten) {
+    const shardmap::Shard* shard = map->findShard(piece.shard);
+    if (!shard) continue;
+    Link* link = co_await linkFor(*shard, true);
+    if (!link) co_return true;  // the error went to the client
+    auto& prepared = ps.pieces[link->key];
+    auto found = prepared.find(piece.sql);
+    if (found == prepared.end()) {
+      Bytes prepare;
+      prepare.reserve(piece.sql.size() + 1);
+      prepare.push_back(static_cast<uint8_t>(Command::kStmtPrepare));
+      prepare.insert(prepare.end(), piece.sql.begin(), piece.sql.end());
+      if (!co_await link->stream->writePacket(prepare, 0)) {
+        use(link);
+        co_await backendLost("preparing a statement");
+        co_return false;
+      }
+      auto packets = co_await readWhole(*link->stream, ResponseKind::kStmtPrepare);
+      if (!packets) {
+        use(link);
+        co_await backendLost("preparing a statement");
+        co_return false;
+      }
+      auto ok = protocol::PrepareOk::parse(packets->front());
+      if (!ok) co_return co_await client_.writePacket(packets->back(), 1);
+      found = prepared.emplace(piece.sql, ok->statementId).first;
+    }
+    auto payload = protocol::executeSubset(req, cmd.payload, found->second, piece.params);
+    if (!payload) {
+      co_return co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
+                                   "unsupported: long data in a prepared multi-row INSERT that "
+                                   "spans shards");
+    }
+    work.push_back({link, std::move(*payload)});
+  }
   co_return co_await writeOnEach(work, ResponseKind::kStmtExecute);
 }
 
@@ -272,6 +317,15 @@ awaitable<bool> ClientSession::stmtCommand(const PacketStream::Packet& cmd) {
         if (command == Command::kStmtReset) {
           Drained d = co_await drain(*link->second.stream, ResponseKind::kSingle);
           if (d.intact) last = d.last;
+        }
+      }
+      for (auto& [server, pieces] : ps.pieces) {
+        auto link = links_.find(server);
+        if (link == links_.end() || !link->second.stream->isOpen()) continue;
+        for (auto& [sql, id] : pieces) {
+          protocol::patchStatementId(payload, id);
+          if (!co_await link->second.stream->writePacket(payload, 0)) continue;
+          if (command == Command::kStmtReset) co_await drain(*link->second.stream, ResponseKind::kSingle);
         }
       }
       ps.longDataChunks.clear();

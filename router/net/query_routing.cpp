@@ -78,7 +78,10 @@ void ClientSession::closeSecondaryLinks() {
       ++it;
       continue;
     }
-    for (auto& [id, ps] : prepared_) ps.onServer.erase(it->first);
+    for (auto& [id, ps] : prepared_) {
+      ps.onServer.erase(it->first);
+      ps.pieces.erase(it->first);
+    }
     it->second.stream->close();
     it = links_.erase(it);
   }

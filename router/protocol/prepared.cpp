@@ -269,6 +269,55 @@ bool isNullParam(const ExecuteRequest& req, ByteSpan /*payload*/, size_t index) 
   return index < req.params.size() && req.params[index].state == ParamValue::State::kNull;
 }
 
+std::optional<Bytes> executeSubset(const ExecuteRequest& req, ByteSpan payload,
+                                   uint32_t statementId, const std::vector<uint32_t>& indexes) {
+  Bytes out;
+  PayloadWriter w(out);
+  w.u8(static_cast<uint8_t>(Command::kStmtExecute));
+  w.u32(statementId);
+  w.u8(req.flags);
+  w.u32(1);
+  if (indexes.empty()) return out;
+  Bytes bitmap((indexes.size() + 7) / 8, 0);
+  Bytes values;
+  for (size_t k = 0; k < indexes.size(); ++k) {
+    size_t i = indexes[k];
+    if (i >= req.params.size() || i >= req.types.size()) return std::nullopt;
+    const ParamValue& v = req.params[i];
+    if (v.state == ParamValue::State::kLongData) return std::nullopt;
+    if (v.state == ParamValue::State::kNull) {
+      bitmap[k / 8] = static_cast<uint8_t>(bitmap[k / 8] | (1u << (k % 8)));
+      continue;
+    }
+    // The value with its length prefix, as the client encoded it.
+    size_t prefix = 0;
+    switch (layoutOf(req.types[i].type).shape) {
+      case ValueShape::kFixed:
+        break;
+      case ValueShape::kDateTime:
+      case ValueShape::kTime:
+        prefix = 1;
+        break;
+      case ValueShape::kLenenc:
+        prefix = lenencSize(v.length);
+        break;
+      case ValueShape::kUnsupported:
+        return std::nullopt;
+    }
+    if (v.offset < prefix || v.offset + v.length > payload.size()) return std::nullopt;
+    values.insert(values.end(), payload.begin() + (v.offset - prefix),
+                  payload.begin() + (v.offset + v.length));
+  }
+  w.bytes(ByteSpan(bitmap));
+  w.u8(1);  // new_params_bound: the types follow
+  for (uint32_t i : indexes) {
+    w.u8(req.types[i].type);
+    w.u8(req.types[i].isUnsigned ? kParamFlagUnsigned : 0);
+  }
+  w.bytes(ByteSpan(values));
+  return out;
+}
+
 ByteSpan paramBytes(const ExecuteRequest& req, ByteSpan payload, size_t index) {
   if (index >= req.params.size()) return {};
   const ParamValue& v = req.params[index];

@@ -118,6 +118,12 @@ struct ExecuteRequest {
                                              const std::vector<bool>* longDataParams = nullptr);
 };
 
+// A COM_STMT_EXECUTE payload for `statementId` that binds parameters `indexes` of `req`, in that
+// order (a split multi-row INSERT's piece): their NULL bits, types (always sent) and values as
+// encoded. nullopt when one of them came as long data or an index is out of range.
+std::optional<Bytes> executeSubset(const ExecuteRequest& req, ByteSpan payload,
+                                   uint32_t statementId, const std::vector<uint32_t>& indexes);
+
 // True when parameter `index` is NULL (bitmap bit or MYSQL_TYPE_NULL). False for an index out
 // of range.
 bool isNullParam(const ExecuteRequest& req, ByteSpan payload, size_t index);

@@ -221,12 +221,14 @@ class RoutingTest(harness.ShardgateTestCase):
             glob = self.prepared(c, "UPDATE countries SET name = ? WHERE code = ?")
             status, packets = self.execute(c, glob, ["Deutschland", "DE"])
             self.assertEqual(status, "ok", rawproto.parse_err(packets[-1]))
-            # A key no range owns, and a multi-row INSERT split over shards, are refused.
+            # A key no range owns is refused.
             status, packets = self.execute(c, ins, [-1, "neg"])
             self.assertEqual(rawproto.parse_err(packets[-1])[0], 1526)
-            ins2 = self.prepared(c, "INSERT INTO users (id, name) VALUES (?, ?), (?, ?)")
-            status, packets = self.execute(c, ins2, [52, "x", S1_KEY + 52, "y"])
-            self.assertEqual(rawproto.parse_err(packets[-1])[:2], (1235, "42000"))
+            # A multi-row INSERT over both shards is split: each master gets its rows.
+            ins2 = self.prepared(c, "INSERT INTO users (id, name) VALUES (?, ?), (?, ?), (?, ?)")
+            status, packets = self.execute(c, ins2, [52, "x", S1_KEY + 52, "y", 53, None])
+            self.assertEqual(status, "ok", rawproto.parse_err(packets[-1]))
+            self.assertEqual(packets[-1][1], 3)  # affected rows, summed
             c.send(b"\x19" + struct.pack("<I", sel), 0)  # COM_STMT_CLOSE: no answer
             self.assertEqual(c.query_rows("SELECT 7"), [["7"]])
         finally:
@@ -235,6 +237,12 @@ class RoutingTest(harness.ShardgateTestCase):
         self.assertEqual(rows_on("s1-master", f"SELECT name FROM app.users WHERE id = {S1_KEY + 50}"),
                          (("pu",),))
         self.assertEqual(rows_on("s0-master", f"SELECT * FROM app.users WHERE id = {S1_KEY + 51}"), ())
+        self.assertEqual(rows_on("s0-master", "SELECT id, name FROM app.users WHERE id IN "
+                                              f"(52, 53, {S1_KEY + 52}) ORDER BY id"),
+                         ((52, "x"), (53, None)))
+        self.assertEqual(rows_on("s1-master", "SELECT id, name FROM app.users WHERE id IN "
+                                              f"(52, 53, {S1_KEY + 52}) ORDER BY id"),
+                         ((S1_KEY + 52, "y"),))
         for master in ("s0-master", "s1-master"):
             self.assertEqual(rows_on(master, "SELECT name FROM app.countries WHERE code = 'DE'"),
                              (("Deutschland",),))

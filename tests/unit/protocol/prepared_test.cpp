@@ -832,3 +832,29 @@ TEST(LongDataTest, Parses) {
 
 }  // namespace
 }  // namespace sg::protocol
+
+namespace sg::protocol {
+namespace {
+
+// The piece of a split multi-row INSERT binds a subset of the parameters, in a new order.
+TEST(ExecuteSubset, BindsTheChosenParametersWithTheirTypesAndNullBits) {
+  std::vector<Param> all{longlong(5), nullOf(ft::kVarString), str("ab"), datetime(), blob(300)};
+  Bytes payload = buildExecute(7, all, true);
+  auto req = ExecuteRequest::parse(payload, 5, nullptr);
+  ASSERT_TRUE(req);
+  for (const std::vector<uint32_t>& pick :
+       std::vector<std::vector<uint32_t>>{{2, 0}, {1}, {4, 3, 2, 1, 0}, {}}) {
+    auto piece = executeSubset(*req, payload, 42, pick);
+    ASSERT_TRUE(piece);
+    std::vector<Param> expected;
+    for (uint32_t i : pick) expected.push_back(all[i]);
+    EXPECT_EQ(*piece, buildExecute(42, expected, true)) << pick.size();
+    auto back = ExecuteRequest::parse(*piece, static_cast<uint16_t>(pick.size()), nullptr);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->statementId, 42u);
+  }
+  EXPECT_FALSE(executeSubset(*req, payload, 42, {5}));  // no such parameter
+}
+
+}  // namespace
+}  // namespace sg::protocol
