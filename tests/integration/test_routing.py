@@ -115,6 +115,23 @@ class RoutingTest(harness.ShardgateTestCase):
                 with contextlib.closing(direct("s0-master")) as d, d.cursor() as dc:
                     dc.execute("ALTER TABLE app.users DROP COLUMN only_s0")
 
+    def test_hints(self):
+        with contextlib.closing(self.connect()) as c, c.cursor() as cur:
+            cur.execute(f"INSERT INTO users (id, name) VALUES (70, 'h0'), ({S1_KEY + 70}, 'h1')")
+            # shard=NAME runs the statement on that shard alone (an aggregate of its rows);
+            # master reads the master, which already has the row.
+            counts = {}
+            for shard in ("s0", "s1"):
+                cur.execute(f"/* shardgate: shard={shard} master */ SELECT COUNT(*) FROM users "
+                            f"WHERE name LIKE 'h%'")
+                counts[shard] = cur.fetchall()[0][0]
+            self.assertEqual(counts, {"s0": 1, "s1": 1})
+            cur.execute(f"/* shardgate: master */ SELECT name FROM users WHERE id = {S1_KEY + 70}")
+            self.assertEqual(cur.fetchall(), (("h1",),))
+            with self.assertRaises(MySQLdb.MySQLError) as cm:
+                cur.execute("/* shardgate: shard=nope */ SELECT 1 FROM users")
+            self.assertEqual(cm.exception.args[0], 1210)
+
     def test_refusals(self):
         with contextlib.closing(self.connect()) as c, c.cursor() as cur:
             cases = [
