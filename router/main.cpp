@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
   settings.connectTimeout = std::chrono::milliseconds(cfg.backend.connectTimeoutMs);
   settings.loginTimeout = std::chrono::milliseconds(cfg.listen.loginTimeoutMs);
   settings.allowScatterWrites = cfg.routing.allowScatterWrites;
+  settings.maxMergeRows = static_cast<size_t>(cfg.routing.maxMergeRows);
   std::shared_ptr<boost::asio::ssl::context> tls;
   if (cfg.listen.tls) {
     std::string tlsError;

@@ -109,8 +109,11 @@ class ClientSession {
     std::map<std::string, std::map<std::string, uint32_t>> pieces;
     std::string lastServer;                  // where the last execute ran (for FETCH)
   };
-  awaitable<std::optional<std::vector<protocol::Bytes>>> readWhole(PacketStream& stream,
-                                                                   ResponseKind kind);
+  // Reads a whole response into memory. Past `keepAtMost` packets the rest is read and dropped
+  // (only the last packet is kept) and `overflow` is set.
+  awaitable<std::optional<std::vector<protocol::Bytes>>> readWhole(
+      PacketStream& stream, ResponseKind kind, size_t keepAtMost = SIZE_MAX,
+      bool* overflow = nullptr);
   awaitable<bool> ensurePrepared(PreparedStatement& ps, Link& link, bool replyToClient,
                                  uint32_t clientId);
   awaitable<bool> executeSplitInsert(PreparedStatement& ps, const protocol::ExecuteRequest& req,

@@ -18,7 +18,9 @@ using protocol::ByteSpan;
 using protocol::Command;
 
 awaitable<std::optional<std::vector<Bytes>>> ClientSession::readWhole(PacketStream& stream,
-                                                                      ResponseKind kind) {
+                                                                      ResponseKind kind,
+                                                                      size_t keepAtMost,
+                                                                      bool* overflow) {
   std::vector<Bytes> packets;
   ResponseTracker t;
   t.start(kind, caps_);
@@ -28,7 +30,11 @@ awaitable<std::optional<std::vector<Bytes>>> ClientSession::readWhole(PacketStre
     size_t peek = std::min<size_t>(pkt.payload.size(), ResponseTracker::kPeekBytes);
     auto step = t.onPacket(static_cast<uint32_t>(std::min<size_t>(pkt.payload.size(), 0xFFFFFE)),
                            pkt.payload.first(peek));
-    packets.emplace_back(pkt.payload.begin(), pkt.payload.end());
+    if (packets.size() < keepAtMost || step == ResponseTracker::Step::kDone) {
+      packets.emplace_back(pkt.payload.begin(), pkt.payload.end());
+    } else if (overflow) {
+      *overflow = true;
+    }
     if (step == ResponseTracker::Step::kDone) co_return packets;
     if (step != ResponseTracker::Step::kContinue) co_return std::nullopt;
   }

@@ -29,6 +29,7 @@ struct ProxySettings {
   std::chrono::milliseconds connectTimeout{1000};
   std::chrono::milliseconds loginTimeout{10000};  // greeting to OK, for clients
   bool allowScatterWrites = false;                // [routing] allow_scatter_writes
+  size_t maxMergeRows = 1000000;                  // [routing] max_merge_rows
 };
 
 // What the default shard's master said in its greeting; clients are offered the same.

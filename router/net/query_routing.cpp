@@ -396,9 +396,15 @@ awaitable<bool> ClientSession::readFromEach(std::vector<Work>& work, ResponseKin
       co_return false;
     }
   }
+  // Memory is bounded by [routing] max_merge_rows rows over all shards (plus metadata): past it
+  // the rest is read and dropped, and the client gets an error instead of a partial result.
+  const size_t maxRows = ctx_->settings().maxMergeRows;
+  constexpr size_t kMetadataPackets = 4096 + 3;  // column definitions (MySQL allows 4096), EOFs
+  bool overflow = false;
   std::vector<std::vector<Bytes>> responses(work.size());
   for (size_t i = 0; i < work.size(); ++i) {
-    auto packets = co_await readWhole(*work[i].link->stream, kind);
+    auto packets =
+        co_await readWhole(*work[i].link->stream, kind, maxRows + kMetadataPackets, &overflow);
     if (!packets) {
       use(work[i].link);
       co_await backendLost("reading a result");
@@ -412,6 +418,20 @@ awaitable<bool> ClientSession::readFromEach(std::vector<Work>& work, ResponseKin
     }
   }
   const bool deprecateEof = caps_ & cap::kDeprecateEof;
+  size_t rows = 0;
+  for (const auto& resp : responses) {
+    if (resp.empty() || resp[0].empty() || resp[0][0] == 0x00) continue;
+    protocol::PayloadReader r(resp[0]);
+    size_t header = 1 + r.lenenc() + (deprecateEof ? 0 : 1);
+    if (resp.size() > header + 1) rows += resp.size() - header - 1;
+  }
+  if (overflow || rows > maxRows) {
+    co_return co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
+                                 "unsupported in a cross-shard query: more than " +
+                                     std::to_string(maxRows) +
+                                     " rows to gather from several shards ([routing] "
+                                     "max_merge_rows); narrow it with a shard-key condition");
+  }
   Bytes out;
   uint8_t seq = 1;
   const auto& first = responses[0];

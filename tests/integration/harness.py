@@ -145,14 +145,15 @@ class Shardgate:
     max_connections, max_allowed_packet, backend_port / backend_host (the default shard's master;
     e.g. a closed port), connect_timeout_ms, log_level, threads, backend_user / backend_password,
     port (default: a free one), tls (offer TLS; shardgate's default is on), login_timeout_ms,
-    shard_map_text (a whole shard map instead of the cluster's).
+    shard_map_text (a whole shard map instead of the cluster's), extra_toml (tables appended to
+    the config, e.g. "[routing]\nmax_merge_rows = 3").
     """
 
     def __init__(self, auth_plugin=None, users=None, max_connections=None,
                  max_allowed_packet=None, backend_port=None, backend_host=HOST,
                  connect_timeout_ms=None, log_level="info", threads=None,
                  backend_user=APP_USER, backend_password=APP_PASSWORD, port=None, tls=None,
-                 login_timeout_ms=None, shard_map_text=None):
+                 login_timeout_ms=None, shard_map_text=None, extra_toml=""):
         self.auth_plugin = auth_plugin
         self.users = users if users is not None else [{"name": APP_USER, "password": APP_PASSWORD}]
         self.max_connections = max_connections
@@ -168,6 +169,7 @@ class Shardgate:
         self.tls = tls
         self.login_timeout_ms = login_timeout_ms
         self.shard_map_text = shard_map_text
+        self.extra_toml = extra_toml
         self.proc = None
         self.tmp = None
         self.log_path = None
@@ -223,6 +225,8 @@ class Shardgate:
         if self.connect_timeout_ms is not None:
             out.append(f"connect_timeout_ms = {self.connect_timeout_ms}")
         out += ["[log]", f"level = {toml_str(self.log_level)}"]
+        if self.extra_toml:
+            out.append(self.extra_toml)
         return "\n".join(out) + "\n"
 
     # -- lifecycle

@@ -132,6 +132,21 @@ class RoutingTest(harness.ShardgateTestCase):
                 cur.execute("/* shardgate: shard=nope */ SELECT 1 FROM users")
             self.assertEqual(cm.exception.args[0], 1210)
 
+    def test_gathering_is_bounded_by_max_merge_rows(self):
+        with contextlib.closing(self.connect()) as c, c.cursor() as cur:
+            cur.execute("INSERT INTO users (id, name) VALUES (80, 'm'), (81, 'm'), (82, 'm'), "
+                        f"({S1_KEY + 80}, 'm'), ({S1_KEY + 81}, 'm')")
+        with harness.Shardgate(extra_toml="[routing]\nmax_merge_rows = 3") as small:
+            with contextlib.closing(harness.mysqldb_connect(small.port, autocommit=True)) as c:
+                cur = c.cursor()
+                keys = f"80, 81, 82, {S1_KEY + 80}, {S1_KEY + 81}"
+                with self.assertRaises(MySQLdb.MySQLError) as cm:
+                    cur.execute(f"SELECT name FROM users WHERE id IN ({keys}) FOR UPDATE")
+                self.assertEqual(cm.exception.args[0], 1235)
+                self.assertIn("max_merge_rows", cm.exception.args[1])
+                cur.execute(f"SELECT name FROM users WHERE id IN (80, {S1_KEY + 80}) FOR UPDATE")
+                self.assertEqual(cur.fetchall(), (("m",), ("m",)))
+
     def test_refusals(self):
         with contextlib.closing(self.connect()) as c, c.cursor() as cur:
             cases = [
