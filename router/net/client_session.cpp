@@ -208,11 +208,10 @@ awaitable<bool> ClientSession::kill(const KillStatement& k) {
                                      std::to_string(target->backendPort) + " to kill thread " +
                                      std::to_string(k.id) + ": " + side.failure);
   }
-  std::string payload = (k.queryOnly ? "\x03KILL QUERY " : "\x03KILL CONNECTION ") +
-                        std::to_string(target->backendThreadId);
+  std::string sql = k.queryOnly ? "KILL QUERY " : "KILL CONNECTION ";
+  sql += std::to_string(target->backendThreadId);
   PacketStream::Packet reply;
-  bool answered = co_await side.stream->writePacket(
-                      ByteSpan(reinterpret_cast<const uint8_t*>(payload.data()), payload.size()), 0) &&
+  bool answered = co_await side.stream->writePacket(commandPayload(Command::kQuery, sql), 0) &&
                   co_await side.stream->readPacket(reply) == PacketStream::ReadStatus::kOk &&
                   !reply.payload.empty();
   bool ok = answered && reply.payload[0] == 0x00;

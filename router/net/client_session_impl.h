@@ -22,6 +22,15 @@
 
 namespace sg::net {
 
+// A command packet's payload: the command byte, then its text (SQL, schema name, ...).
+inline protocol::Bytes commandPayload(protocol::Command command, std::string_view text) {
+  protocol::Bytes out;
+  out.reserve(text.size() + 1);
+  out.push_back(static_cast<uint8_t>(command));
+  out.insert(out.end(), text.begin(), text.end());
+  return out;
+}
+
 // One client connection: login, the backend connections it uses, and the command loop.
 class ClientSession {
  public:
@@ -114,6 +123,10 @@ class ClientSession {
   awaitable<std::optional<std::vector<protocol::Bytes>>> readWhole(
       PacketStream& stream, ResponseKind kind, size_t keepAtMost = SIZE_MAX,
       bool* overflow = nullptr);
+  // COM_STMT_PREPARE of `sql` on `link`: the response's packets when it is PREPARE_OK. Else
+  // nullopt: the server's ERR went to the client, or the server was lost (`lost`).
+  awaitable<std::optional<std::vector<protocol::Bytes>>> prepareOn(Link& link, std::string_view sql,
+                                                                   bool& lost);
   awaitable<bool> ensurePrepared(PreparedStatement& ps, Link& link, bool replyToClient,
                                  uint32_t clientId);
   awaitable<bool> executeSplitInsert(PreparedStatement& ps, const protocol::ExecuteRequest& req,

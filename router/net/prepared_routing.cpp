@@ -40,32 +40,37 @@ awaitable<std::optional<std::vector<Bytes>>> ClientSession::readWhole(PacketStre
   }
 }
 
+awaitable<std::optional<std::vector<Bytes>>> ClientSession::prepareOn(Link& link,
+                                                                      std::string_view sql,
+                                                                      bool& lost) {
+  lost = false;
+  std::optional<std::vector<Bytes>> packets;
+  if (co_await link.stream->writePacket(commandPayload(Command::kStmtPrepare, sql), 0)) {
+    packets = co_await readWhole(*link.stream, ResponseKind::kStmtPrepare);
+  }
+  if (!packets) {
+    lost = true;
+    use(&link);
+    co_await backendLost("preparing a statement");
+    co_return std::nullopt;
+  }
+  if (!protocol::PrepareOk::parse(packets->front())) {
+    // ERR: the client gets it as the answer to its PREPARE or EXECUTE.
+    co_await client_.writePacket(packets->back(), 1);
+    co_return std::nullopt;
+  }
+  co_return packets;
+}
+
 // Prepares `ps` on `link` if it is not yet; the backend's answer, or an error already sent.
 awaitable<bool> ClientSession::ensurePrepared(PreparedStatement& ps, Link& link, bool replyToClient,
                                               uint32_t clientId) {
   auto key = link.key;
   if (ps.onServer.count(key)) co_return true;
-  Bytes payload;
-  payload.reserve(ps.sql.size() + 1);
-  payload.push_back(static_cast<uint8_t>(Command::kStmtPrepare));
-  payload.insert(payload.end(), ps.sql.begin(), ps.sql.end());
-  if (!co_await link.stream->writePacket(payload, 0)) {
-    use(&link);
-    co_await backendLost("preparing a statement");
-    co_return false;
-  }
-  auto packets = co_await readWhole(*link.stream, ResponseKind::kStmtPrepare);
-  if (!packets) {
-    use(&link);
-    co_await backendLost("preparing a statement");
-    co_return false;
-  }
+  bool lost = false;
+  auto packets = co_await prepareOn(link, ps.sql, lost);
+  if (!packets) co_return false;
   auto ok = protocol::PrepareOk::parse(packets->front());
-  if (!ok) {
-    // ERR: the client gets it as the answer to its PREPARE or EXECUTE.
-    co_await client_.writePacket(packets->back(), 1);
-    co_return false;
-  }
   ps.onServer[key] = BackendStatement{ok->statementId, false};
   if (replyToClient) {
     ps.params = ok->params;
@@ -240,24 +245,11 @@ awaitable<bool> ClientSession::executeSplitInsert(PreparedStatement& ps,
     auto& prepared = ps.pieces[link->key];
     auto found = prepared.find(piece.sql);
     if (found == prepared.end()) {
-      Bytes prepare;
-      prepare.reserve(piece.sql.size() + 1);
-      prepare.push_back(static_cast<uint8_t>(Command::kStmtPrepare));
-      prepare.insert(prepare.end(), piece.sql.begin(), piece.sql.end());
-      if (!co_await link->stream->writePacket(prepare, 0)) {
-        use(link);
-        co_await backendLost("preparing a statement");
-        co_return false;
-      }
-      auto packets = co_await readWhole(*link->stream, ResponseKind::kStmtPrepare);
-      if (!packets) {
-        use(link);
-        co_await backendLost("preparing a statement");
-        co_return false;
-      }
-      auto ok = protocol::PrepareOk::parse(packets->front());
-      if (!ok) co_return co_await client_.writePacket(packets->back(), 1);
-      found = prepared.emplace(piece.sql, ok->statementId).first;
+      bool lost = false;
+      auto packets = co_await prepareOn(*link, piece.sql, lost);
+      if (!packets) co_return !lost;
+      found = prepared.emplace(piece.sql, protocol::PrepareOk::parse(packets->front())->statementId)
+                  .first;
     }
     auto payload = protocol::executeSubset(req, cmd.payload, found->second, piece.params);
     if (!payload) {

@@ -143,11 +143,7 @@ awaitable<ClientSession::Drained> ClientSession::drain(PacketStream& stream, Res
 }
 
 awaitable<bool> ClientSession::sendSilently(Link& link, std::string_view sql, std::string& error) {
-  Bytes payload;
-  payload.reserve(sql.size() + 1);
-  payload.push_back(static_cast<uint8_t>(Command::kQuery));
-  payload.insert(payload.end(), sql.begin(), sql.end());
-  if (!co_await link.stream->writePacket(payload, 0)) {
+  if (!co_await link.stream->writePacket(commandPayload(Command::kQuery, sql), 0)) {
     error = "lost " + link.name;
     co_return false;
   }
@@ -328,11 +324,7 @@ awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_vie
     }
     Link* link = co_await linkFor(*shard, true);
     if (!link) co_return true;  // the error went to the client
-    Bytes payload;
-    payload.reserve(text.size() + 1);
-    payload.push_back(static_cast<uint8_t>(Command::kQuery));
-    payload.insert(payload.end(), text.begin(), text.end());
-    work.push_back({link, std::move(payload)});
+    work.push_back({link, commandPayload(Command::kQuery, text)});
   }
   co_return co_await writeOnEach(work, ResponseKind::kQuery);
 }
