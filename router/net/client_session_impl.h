@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "router/exec/group_merge.h"
+#include "router/exec/result_rows.h"
 #include "router/exec/session_state.h"
 #include "router/net/backend_connection.h"
 #include "router/net/client_handshake.h"
@@ -94,13 +96,35 @@ class ClientSession {
   awaitable<bool> runSessionStatement(const PacketStream::Packet& cmd, const sql::Statement& stmt,
                                       std::string_view sql);
   awaitable<bool> runOnMasters(const plan::Plan& plan, std::string_view sql);
-  awaitable<bool> relayConcatenated(const plan::Plan& plan, const PacketStream::Packet& cmd);
+  awaitable<bool> relayMerged(const plan::Plan& plan, const PacketStream::Packet& cmd);
   struct Work {  // one server's command of a multi-shard statement
     Link* link;
     protocol::Bytes payload;
   };
   awaitable<bool> writeOnEach(std::vector<Work>& work, ResponseKind kind);
-  awaitable<bool> readFromEach(std::vector<Work>& work, ResponseKind kind);
+  // Cross-shard reads (scatter_gather.cpp).
+  struct ScatterOptions {
+    const plan::MergeSpec* spec = nullptr;  // nullptr: concatenate, every column visible
+    exec::RowFormat format = exec::RowFormat::kText;
+    ResponseKind kind = ResponseKind::kQuery;
+    exec::MergeBounds bounds;
+    std::vector<plan::MergeExpr> params;  // a prepared statement's bound values (HAVING ?)
+  };
+  struct ShardResponse;
+  struct RowEmitter;
+  awaitable<bool> scatterRead(std::vector<Work>& work, ScatterOptions opts);
+  awaitable<bool> readHead(ShardResponse& r, bool deprecateEof);
+  awaitable<bool> nextRow(ShardResponse& r, protocol::ByteSpan& row, bool deprecateEof);
+  awaitable<bool> nextHead(ShardResponse& r, std::optional<exec::Row>& head,
+                           exec::RowFormat format, RowEmitter& emit, bool deprecateEof);
+  awaitable<void> finishResponses(std::vector<ShardResponse>& responses, ResponseKind kind,
+                                  bool deprecateEof);
+  awaitable<bool> streamRows(std::vector<ShardResponse>& responses, const plan::MergeSpec* spec,
+                             const ScatterOptions& opts, RowEmitter& emit, bool deprecateEof);
+  awaitable<bool> groupRows(std::vector<ShardResponse>& responses, const plan::MergeSpec& spec,
+                            const ScatterOptions& opts, RowEmitter& emit, bool deprecateEof);
+  protocol::Bytes shardError(const ShardResponse& r) const;
+  protocol::Bytes malformedRow(const ShardResponse& r) const;
   // Prepared statements (prepared_routing.cpp).
   struct BackendStatement {
     uint32_t id = 0;
@@ -141,6 +165,10 @@ class ClientSession {
                                   const PacketStream::Packet& cmd, const plan::Plan& p,
                                   uint32_t clientId);
   awaitable<bool> stmtCommand(const PacketStream::Packet& cmd);
+  awaitable<std::optional<uint32_t>> preparePiece(PreparedStatement& ps, Link& link,
+                                                  const std::string& sql, bool& lost);
+  static plan::MergeExpr boundLiteral(const protocol::ExecuteRequest& req,
+                                      protocol::ByteSpan payload, size_t index);
   std::map<uint32_t, PreparedStatement> prepared_;
   uint32_t nextStatementId_ = 1;
   uint32_t lastPrepared_ = 0;

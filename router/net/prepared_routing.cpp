@@ -212,21 +212,85 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
   auto map = ctx_->shardMap();
   const bool read = ps.stmt.type == sql::StatementType::kSelect && !ps.stmt.insert;
   const bool master = !read || p.target == plan::Target::kMaster || inTransaction_;
+  // A merge that rewrote the statement runs its own prepared statement on each server.
+  const plan::MergeSpec* merge = read ? p.merge.get() : nullptr;
+  const bool rewritten = merge && merge->sql != ps.sql;
   std::vector<Work> work;
   for (const auto& shardName : p.shards) {
     const shardmap::Shard* shard = map->findShard(shardName);
     if (!shard) continue;
     Link* link = co_await linkFor(*shard, master);
     if (!link) co_return true;  // the error went to the client
+    if (rewritten) {
+      bool lost = false;
+      auto id = co_await preparePiece(ps, *link, merge->sql, lost);
+      if (!id) co_return !lost;
+      auto payload = protocol::executeSubset(req, cmd.payload, *id, merge->params);
+      if (!payload) {
+        co_return co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
+                                     "unsupported in a cross-shard query: long data "
+                                     "(COM_STMT_SEND_LONG_DATA) in a merged execution");
+      }
+      work.push_back({link, std::move(*payload)});
+      continue;
+    }
     auto payload = co_await executeFor(ps, req, cmd.payload, *link, clientId);
     if (!payload) co_return link->stream->isOpen() && client_.isOpen();
     work.push_back({link, std::move(*payload)});
   }
   ps.longDataChunks.clear();
   ps.longData.clear();
-  // (No co_await inside ?: — g++ 12 runs both branches of such an expression.)
-  if (read) co_return co_await readFromEach(work, ResponseKind::kStmtExecute);
-  co_return co_await writeOnEach(work, ResponseKind::kStmtExecute);
+  if (!read) co_return co_await writeOnEach(work, ResponseKind::kStmtExecute);
+  ScatterOptions opts;
+  opts.spec = merge;
+  opts.format = exec::RowFormat::kBinary;
+  opts.kind = ResponseKind::kStmtExecute;
+  if (merge) {
+    auto bound = [&](const plan::LimitValue& v) -> std::optional<uint64_t> {
+      if (v.literal) return v.literal;
+      if (!v.param) return std::nullopt;
+      auto n = protocol::integerParam(req, cmd.payload, *v.param);
+      return n && *n >= 0 ? std::optional<uint64_t>(static_cast<uint64_t>(*n)) : std::nullopt;
+    };
+    opts.bounds.offset = bound(merge->offset).value_or(0);
+    opts.bounds.limit = bound(merge->limit);
+    if (merge->limit.present() && !opts.bounds.limit) {
+      co_return co_await sendError(client_, 1, caps_, protocol::err::kWrongArguments, "HY000",
+                                   "Incorrect arguments to LIMIT");
+    }
+    for (uint16_t i = 0; i < ps.params; ++i) opts.params.push_back(boundLiteral(req, cmd.payload, i));
+  }
+  co_return co_await scatterRead(work, std::move(opts));
+}
+
+// A bound parameter as a HAVING literal.
+plan::MergeExpr ClientSession::boundLiteral(const protocol::ExecuteRequest& req, ByteSpan payload,
+                                            size_t index) {
+  plan::MergeExpr e;
+  if (protocol::isNullParam(req, payload, index)) return e;  // kNull
+  if (auto n = protocol::integerParam(req, payload, index)) {
+    e.kind = plan::MergeExpr::Kind::kNumber;
+    e.text = std::to_string(*n);
+  } else if (auto text = protocol::stringParam(req, payload, index)) {
+    e.kind = plan::MergeExpr::Kind::kString;
+    e.text = std::string(*text);
+  }
+  return e;
+}
+
+// The id of `sql` prepared on `link` for `ps` (prepared on first use); nullopt after an error
+// went to the client, or when the link was lost (`lost`).
+awaitable<std::optional<uint32_t>> ClientSession::preparePiece(PreparedStatement& ps, Link& link,
+                                                               const std::string& sql,
+                                                               bool& lost) {
+  auto& prepared = ps.pieces[link.key];
+  auto found = prepared.find(sql);
+  if (found == prepared.end()) {
+    auto packets = co_await prepareOn(link, sql, lost);
+    if (!packets) co_return std::nullopt;
+    found = prepared.emplace(sql, protocol::PrepareOk::parse(packets->front())->statementId).first;
+  }
+  co_return found->second;
 }
 
 // A multi-row INSERT whose rows belong to several shards: each shard's piece (its rows only) is
@@ -242,16 +306,10 @@ awaitable<bool> ClientSession::executeSplitInsert(PreparedStatement& ps,
     if (!shard) continue;
     Link* link = co_await linkFor(*shard, true);
     if (!link) co_return true;  // the error went to the client
-    auto& prepared = ps.pieces[link->key];
-    auto found = prepared.find(piece.sql);
-    if (found == prepared.end()) {
-      bool lost = false;
-      auto packets = co_await prepareOn(*link, piece.sql, lost);
-      if (!packets) co_return !lost;
-      found = prepared.emplace(piece.sql, protocol::PrepareOk::parse(packets->front())->statementId)
-                  .first;
-    }
-    auto payload = protocol::executeSubset(req, cmd.payload, found->second, piece.params);
+    bool lost = false;
+    auto id = co_await preparePiece(ps, *link, piece.sql, lost);
+    if (!id) co_return !lost;
+    auto payload = protocol::executeSubset(req, cmd.payload, *id, piece.params);
     if (!payload) {
       co_return co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
                                    "unsupported: long data in a prepared multi-row INSERT that "

@@ -273,7 +273,7 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
     case plan::RouteKind::kMulti:
     case plan::RouteKind::kScatter:
     case plan::RouteKind::kBroadcast:
-      if (isRead(stmt) && p.rewritten.empty()) co_return co_await relayConcatenated(p, cmd);
+      if (isRead(stmt) && p.rewritten.empty()) co_return co_await relayMerged(p, cmd);
       co_return co_await runOnMasters(p, sql);
   }
   co_return true;
@@ -360,8 +360,9 @@ awaitable<bool> ClientSession::writeOnEach(std::vector<Work>& work, ResponseKind
   co_return co_await client_.writePacket(out, 1);
 }
 
-// A read on several shards without anything to merge.
-awaitable<bool> ClientSession::relayConcatenated(const plan::Plan& p, const PacketStream::Packet& cmd) {
+// A read on several shards: each runs the merge's rewritten statement (or the client's own when
+// there is nothing to rewrite) and scatterRead() combines the results.
+awaitable<bool> ClientSession::relayMerged(const plan::Plan& p, const PacketStream::Packet& cmd) {
   auto map = ctx_->shardMap();
   std::vector<Work> work;
   for (const auto& shardName : p.shards) {
@@ -369,84 +370,19 @@ awaitable<bool> ClientSession::relayConcatenated(const plan::Plan& p, const Pack
     if (!shard) continue;
     Link* link = co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction_);
     if (!link) co_return true;
-    work.push_back({link, Bytes(cmd.payload.begin(), cmd.payload.end())});
-  }
-  co_return co_await readFromEach(work, ResponseKind::kQuery);
-}
-
-// Sends each server its command, then reads every response whole (rows included) before
-// answering, so that an error on any shard reaches the client as that error and never as a
-// partial result, and every connection is ready for the next command. The answer is the first
-// shard's column definitions, every shard's rows, and one terminator, with sequence ids
-// renumbered. Memory is what the shards return; the streaming merge comes with the cross-shard
-// executor.
-awaitable<bool> ClientSession::readFromEach(std::vector<Work>& work, ResponseKind kind) {
-  for (Work& w : work) {
-    if (!co_await w.link->stream->writePacket(w.payload, 0)) {
-      use(w.link);
-      co_await backendLost("sending a query");
-      co_return false;
+    if (p.merge) {
+      work.push_back({link, commandPayload(Command::kQuery, p.merge->sql)});
+    } else {
+      work.push_back({link, Bytes(cmd.payload.begin(), cmd.payload.end())});
     }
   }
-  // Memory is bounded by [routing] max_merge_rows rows over all shards (plus metadata): past it
-  // the rest is read and dropped, and the client gets an error instead of a partial result.
-  const size_t maxRows = ctx_->settings().maxMergeRows;
-  constexpr size_t kMetadataPackets = 4096 + 3;  // column definitions (MySQL allows 4096), EOFs
-  bool overflow = false;
-  std::vector<std::vector<Bytes>> responses(work.size());
-  for (size_t i = 0; i < work.size(); ++i) {
-    auto packets =
-        co_await readWhole(*work[i].link->stream, kind, maxRows + kMetadataPackets, &overflow);
-    if (!packets) {
-      use(work[i].link);
-      co_await backendLost("reading a result");
-      co_return false;
-    }
-    responses[i] = std::move(*packets);
+  ScatterOptions opts;
+  opts.spec = p.merge.get();
+  if (p.merge) {
+    opts.bounds.offset = p.merge->offset.literal.value_or(0);
+    opts.bounds.limit = p.merge->limit.literal;
   }
-  for (const auto& resp : responses) {
-    if (!resp.back().empty() && resp.back()[0] == 0xFF) {
-      co_return co_await client_.writePacket(resp.back(), 1);
-    }
-  }
-  const bool deprecateEof = caps_ & cap::kDeprecateEof;
-  size_t rows = 0;
-  for (const auto& resp : responses) {
-    if (resp.empty() || resp[0].empty() || resp[0][0] == 0x00) continue;
-    protocol::PayloadReader r(resp[0]);
-    size_t header = 1 + r.lenenc() + (deprecateEof ? 0 : 1);
-    if (resp.size() > header + 1) rows += resp.size() - header - 1;
-  }
-  if (overflow || rows > maxRows) {
-    co_return co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
-                                 "unsupported in a cross-shard query: more than " +
-                                     std::to_string(maxRows) +
-                                     " rows to gather from several shards ([routing] "
-                                     "max_merge_rows); narrow it with a shard-key condition");
-  }
-  Bytes out;
-  uint8_t seq = 1;
-  const auto& first = responses[0];
-  if (first.empty() || first[0].empty() || first[0][0] == 0x00) {
-    // No result set (an OK): pass the first one on.
-    co_return co_await client_.writePacket(first.back(), 1);
-  }
-  protocol::PayloadReader r(first[0]);
-  size_t columns = r.lenenc();
-  size_t header = 1 + columns + (deprecateEof ? 0 : 1);
-  for (size_t k = 0; k < header && k < first.size(); ++k) seq = protocol::appendPackets(out, first[k], seq);
-  for (const auto& resp : responses) {
-    if (resp.size() < header + 1) continue;
-    for (size_t k = header; k + 1 < resp.size(); ++k) {
-      seq = protocol::appendPackets(out, resp[k], seq);
-      if (out.size() > 1024 * 1024) {
-        if (!co_await client_.write(out)) co_return false;
-        out.clear();
-      }
-    }
-  }
-  protocol::appendPackets(out, responses.back().back(), seq);
-  co_return co_await client_.write(out);
+  co_return co_await scatterRead(work, std::move(opts));
 }
 
 // COM_INIT_DB: like USE, on every connection of the session.

@@ -5,11 +5,13 @@
 // so it stays valid after a shard-map reload.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "router/plan/merge_spec.h"
 #include "router/sql/statement.h"
 
 namespace sg::plan {
@@ -72,8 +74,10 @@ struct Plan {
 
   // Non-empty when each shard gets a different statement (one entry per shard in `shards`).
   std::vector<ShardStatement> rewritten;
-  // A read sent to several shards whose result sets are concatenated.
+  // A read sent to several shards whose results are merged: `merge` says how (the statement each
+  // shard runs and how rows combine). Shared so copying a plan stays cheap.
   bool needsMerge = false;
+  std::shared_ptr<const MergeSpec> merge;
   // Planned at prepare time with a shard-key `?` not yet bound: the plan is provisional (every
   // shard) and must be computed again at COM_STMT_EXECUTE with the bound values.
   bool dependsOnParams = false;

@@ -1,5 +1,6 @@
 // SELECT: sharded tables by their shard-key conditions, unsharded on the default shard, global on
-// one shard; multi-shard reads only when concatenating the shards' results is the right answer.
+// one shard; multi-shard reads with the merge analyzeMerge() finds (merge_spec.h), or refused when
+// no merge gives the answer one server would.
 
 #include <optional>
 
@@ -9,23 +10,6 @@
 namespace sg::plan {
 
 namespace {
-
-// The first feature of the statement that concatenating per-shard results would get wrong.
-std::optional<std::string> mergeConstruct(const sql::Statement& stmt) {
-  const sql::SelectShape& s = stmt.shape;
-  if (s.union_) return "UNION";
-  if (s.groupBy) return "GROUP BY";
-  if (s.aggregates) return "aggregate functions";
-  if (s.having) return "HAVING";
-  if (s.distinct) return "DISTINCT";
-  if (s.windowFunctions) return "window functions";
-  if (s.orderBy) return "ORDER BY";
-  if (s.limit) return "LIMIT";
-  if (s.subquery) return "subquery";
-  if (stmt.hasDerivedTable) return "derived table";
-  if (s.intoOutfile) return "SELECT ... INTO";
-  return std::nullopt;
-}
 
 // True if `where` compares an unqualified column named `key` (which, with subqueries, may belong
 // to another table than the sharded one).
@@ -119,9 +103,10 @@ Plan planSelect(const PlanInput& in) {
                       keyPhrase(scope) + ": shard " + in.map.shards()[scope.shards.front()].name);
   }
 
-  // Several shards: only when concatenating their results is the answer.
-  if (auto construct = mergeConstruct(stmt)) {
-    return notSupported("unsupported in a cross-shard query: " + *construct + " (" +
+  // Several shards: only when merging their results gives the answer one server would.
+  MergeAnalysis merge = analyzeMerge(stmt, in.sql);
+  if (!merge.spec) {
+    return notSupported("unsupported in a cross-shard query: " + merge.unsupported + " (" +
                         whyMultiShard(scope, in) + ")");
   }
   // A global table on the preserved side of an outer join would repeat its rows once per shard.
@@ -132,14 +117,15 @@ Plan planSelect(const PlanInput& in) {
     }
   }
   bool everyKey = scope.unconstrained;
+  std::string how = merge.spec->describe();
   std::string reason =
       scope.unconstrained
-          ? "no condition on shard key " + scope.keyDisplay + ": all shards, results concatenated"
-          : keyPhrase(scope) + ": shards " + joinShardNames(scope.shards, in.map) +
-                ", results concatenated";
+          ? "no condition on shard key " + scope.keyDisplay + ": all shards, " + how
+          : keyPhrase(scope) + ": shards " + joinShardNames(scope.shards, in.map) + ", " + how;
   Plan plan = routePlan(everyKey ? RouteKind::kScatter : RouteKind::kMulti, scope.shards, in.map,
                         target, std::move(reason));
   plan.needsMerge = true;
+  plan.merge = std::make_shared<const MergeSpec>(std::move(*merge.spec));
   return plan;
 }
 

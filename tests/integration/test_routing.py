@@ -140,19 +140,27 @@ class RoutingTest(harness.ShardgateTestCase):
             with contextlib.closing(harness.mysqldb_connect(small.port, autocommit=True)) as c:
                 cur = c.cursor()
                 keys = f"80, 81, 82, {S1_KEY + 80}, {S1_KEY + 81}"
+                # Grouping and DISTINCT buffer: 5 distinct ids are more than 3.
                 with self.assertRaises(MySQLdb.MySQLError) as cm:
-                    cur.execute(f"SELECT name FROM users WHERE id IN ({keys}) FOR UPDATE")
+                    cur.execute(f"SELECT DISTINCT id FROM users WHERE id IN ({keys})")
                 self.assertEqual(cm.exception.args[0], 1235)
                 self.assertIn("max_merge_rows", cm.exception.args[1])
-                cur.execute(f"SELECT name FROM users WHERE id IN (80, {S1_KEY + 80}) FOR UPDATE")
-                self.assertEqual(cur.fetchall(), (("m",), ("m",)))
+                with self.assertRaises(MySQLdb.MySQLError) as cm:
+                    cur.execute(f"SELECT id, COUNT(*) FROM users WHERE id IN ({keys}) GROUP BY id")
+                self.assertEqual(cm.exception.args[0], 1235)
+                cur.execute(f"SELECT name, COUNT(*) FROM users WHERE id IN ({keys}) GROUP BY name")
+                self.assertEqual(cur.fetchall(), (("m", 5),))
+                # Streaming merges hold one row per shard: no limit.
+                cur.execute(f"SELECT name FROM users WHERE id IN ({keys}) ORDER BY id FOR UPDATE")
+                self.assertEqual(len(cur.fetchall()), 5)
 
     def test_refusals(self):
         with contextlib.closing(self.connect()) as c, c.cursor() as cur:
             cases = [
                 ("UPDATE users SET name = 'x'", 1175, "shard key"),
-                ("SELECT COUNT(*) FROM users", 1235, "cross-shard"),
-                ("SELECT * FROM users ORDER BY id", 1235, "ORDER BY"),
+                ("SELECT GROUP_CONCAT(name) FROM users", 1235, "GROUP_CONCAT"),
+                ("SELECT SUM(id) + 1 FROM users", 1235, "expression over aggregates"),
+                ("SELECT id, ROW_NUMBER() OVER (ORDER BY id) FROM users", 1235, "window"),
                 ("INSERT INTO users (id, name) VALUES (-5, 'neg')", 1526, "-5"),
                 ("INSERT INTO users (name) VALUES ('nokey')", 1235, "id"),
                 ("UPDATE users SET id = 7 WHERE id = 10", 1235, "shard key"),

@@ -117,6 +117,7 @@ std::vector<std::string> actualFor(const RouteCase& c) {
   sql::Statement statement = sql::classify(sql);
   Plan plan = planStatement(statement, sql, fixtureMap(), ctx);
   std::vector<std::string> out = {plan.toJson()};
+  if (plan.merge && plan.merge->sql != sql) out.push_back("each shard runs: " + plan.merge->sql);
   for (const ShardStatement& piece : plan.rewritten) {
     std::string text = piece.shard + ": " + piece.sql;
     if (!piece.params.empty()) {
