@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 
+#include "router/sql/operators.h"
+
 namespace sg::plan::merge {
 
 using sql::Keyword;
@@ -19,29 +21,7 @@ bool wordIs(const Token& t, std::string_view lower) {
 }
 
 bool isTimeUnit(const Token& t) {
-  static constexpr std::array<std::string_view, 20> kUnits = {"microsecond",
-                                                              "second",
-                                                              "minute",
-                                                              "hour",
-                                                              "day",
-                                                              "week",
-                                                              "month",
-                                                              "quarter",
-                                                              "year",
-                                                              "second_microsecond",
-                                                              "minute_microsecond",
-                                                              "minute_second",
-                                                              "hour_microsecond",
-                                                              "hour_second",
-                                                              "hour_minute",
-                                                              "day_microsecond",
-                                                              "day_second",
-                                                              "day_minute",
-                                                              "day_hour",
-                                                              "year_month"};
-  if (t.kind != TokenKind::kWord) return false;
-  std::string w = lowered(t.text);
-  return std::find(kUnits.begin(), kUnits.end(), w) != kUnits.end();
+  return t.kind == TokenKind::kWord && sql::isIntervalUnit(t.text);
 }
 
 // Tokens after which a bare word or quoted name is an alias (`expr alias`).

@@ -107,6 +107,14 @@ class RoutingTest(harness.ShardgateTestCase):
                     cur.execute(f"SELECT only_s0 FROM users WHERE id IN (60, {S1_KEY + 60}) "
                                 f"FOR UPDATE")
                 self.assertEqual(cm.exception.args[0], 1054)  # s1: unknown column
+                self.assertIn("shard s1: ", cm.exception.args[1])
+                # The same for a merge that buffers (grouping) and one that streams (ORDER BY).
+                for sql in ("SELECT only_s0, COUNT(*) FROM users GROUP BY only_s0",
+                            "SELECT name FROM users ORDER BY only_s0"):
+                    with self.assertRaises(MySQLdb.MySQLError) as cm:
+                        cur.execute(sql)
+                    self.assertEqual(cm.exception.args[0], 1054, sql)
+                    self.assertIn("shard s1: ", cm.exception.args[1])
                 # Both connections are in step for what follows.
                 for key, name in ((60, "e0"), (S1_KEY + 60, "e1")):
                     cur.execute(f"SELECT name FROM users WHERE id = {key} FOR UPDATE")

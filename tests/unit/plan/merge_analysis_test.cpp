@@ -23,7 +23,10 @@ std::string renderKey(const MergeKey& k) {
 
 std::string renderKeys(const std::vector<MergeKey>& keys) {
   std::string s;
-  for (const MergeKey& k : keys) s += (s.empty() ? "" : ",") + renderKey(k);
+  for (const MergeKey& k : keys) {
+    if (!s.empty()) s += ',';
+    s += renderKey(k);
+  }
   return s;
 }
 
@@ -46,8 +49,12 @@ std::string renderExpr(const MergeExpr& e) {
   using K = MergeExpr::Kind;
   auto children = [&](const char* name) {
     std::string s = std::string("(") + name;
-    for (const MergeExpr& c : e.children) s += " " + renderExpr(c);
-    return s + ")";
+    for (const MergeExpr& c : e.children) {
+      s += ' ';
+      s += renderExpr(c);
+    }
+    s += ')';
+    return s;
   };
   switch (e.kind) {
     case K::kColumn:
@@ -105,7 +112,10 @@ std::string renderLimit(const LimitValue& v) {
 
 std::string render(const MergeSpec& s) {
   std::string out = "cols=";
-  for (size_t i = 0; i < s.columns.size(); ++i) out += (i ? "," : "") + renderColumn(s.columns[i]);
+  for (size_t i = 0; i < s.columns.size(); ++i) {
+    if (i) out += ',';
+    out += renderColumn(s.columns[i]);
+  }
   out += " vis=" + std::to_string(s.visibleColumns);
   if (s.wildcard) out += " wild@" + std::to_string(s.wildcardColumn);
   if (s.aggregate) out += " agg";
@@ -119,8 +129,10 @@ std::string render(const MergeSpec& s) {
   if (s.limit.present()) out += " limit=" + renderLimit(s.limit);
   if (!s.params.empty()) {
     out += " params=";
-    for (size_t i = 0; i < s.params.size(); ++i)
-      out += (i ? "," : "") + std::to_string(s.params[i]);
+    for (size_t i = 0; i < s.params.size(); ++i) {
+      if (i) out += ',';
+      out += std::to_string(s.params[i]);
+    }
   }
   return out;
 }
