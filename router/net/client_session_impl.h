@@ -33,6 +33,11 @@ inline protocol::Bytes commandPayload(protocol::Command command, std::string_vie
   return out;
 }
 
+// A COM_QUERY's SQL text.
+inline std::string_view sqlOf(const PacketStream::Packet& cmd) {
+  return {reinterpret_cast<const char*>(cmd.payload.data()) + 1, cmd.payload.size() - 1};
+}
+
 // One client connection: login, the backend connections it uses, and the command loop.
 class ClientSession {
  public:
@@ -95,13 +100,13 @@ class ClientSession {
   awaitable<bool> routeQuery(const PacketStream::Packet& cmd);
   awaitable<bool> runSessionStatement(const PacketStream::Packet& cmd, const sql::Statement& stmt,
                                       std::string_view sql);
-  awaitable<bool> runOnMasters(const plan::Plan& plan, std::string_view sql);
+  awaitable<bool> runOnMasters(const plan::Plan& plan, std::string_view sql, bool transactional);
   awaitable<bool> relayMerged(const plan::Plan& plan, const PacketStream::Packet& cmd);
   struct Work {  // one server's command of a multi-shard statement
     Link* link;
     protocol::Bytes payload;
   };
-  awaitable<bool> writeOnEach(std::vector<Work>& work, ResponseKind kind);
+  awaitable<bool> writeOnEach(std::vector<Work>& work, ResponseKind kind, bool transactional);
   // Cross-shard reads (scatter_gather.cpp).
   struct ScatterOptions {
     const plan::MergeSpec* spec = nullptr;  // nullptr: concatenate, every column visible
@@ -181,12 +186,45 @@ class ClientSession {
   };
   awaitable<Drained> drain(PacketStream& stream, ResponseKind kind);
   awaitable<bool> sendSilently(Link& link, std::string_view sql, std::string& error);
+  // Transactions across shards (transactions.cpp).
+  struct Participant {
+    Link* link = nullptr;
+    bool prepared = false;  // XA PREPARE succeeded
+  };
+  struct Transaction {
+    bool explicitOpen = false;  // BEGIN seen (the client is in a transaction until it ends)
+    std::string beginSql;       // the client's BEGIN, started on the first participant
+    // [0] is the coordinator (a plain transaction); the others joined with XA START.
+    std::vector<Participant> participants;
+    std::string gtrid;                    // set when a second participant joins
+    std::vector<std::string> savepoints;  // open savepoints, oldest first
+  };
+  struct Silent {  // a statement run for shardgate's own purposes
+    bool lost = false;
+    std::optional<protocol::ErrPacket> error;
+  };
+  awaitable<Silent> runSilently(Link& link, std::string sql);
+  bool isParticipant(const Link& link) const;
+  // Makes `link` part of the open transaction (no-op outside one); false after sending an ERR.
+  awaitable<bool> joinTransaction(Link& link);
+  awaitable<void> rollbackParticipants();
+  awaitable<std::optional<protocol::ErrPacket>> commitParticipants();
+  awaitable<std::optional<protocol::ErrPacket>> finishCommit();
+  awaitable<bool> transactionControl(const PacketStream::Packet& cmd, const sql::Statement& stmt);
+  awaitable<bool> abortAfterPartialWrite(protocol::ErrPacket err);
+  awaitable<bool> replyLocalOk();
+  void endTransaction(bool chain);
+  uint16_t localStatus() const;
+  std::string xid(size_t branch) const;
+  static std::string newGtrid(const std::string& coordinatorKey);
   void noteStatus(uint16_t status);
 
   std::map<std::string, Link> links_;  // by "host:port"
   Link* primary_ = nullptr;
   Link* current_ = nullptr;
-  Link* txLink_ = nullptr;   // holds the open transaction, if any
+  Transaction txn_;
+  bool autocommit_ = true;   // as the servers last reported it
+  // The client is in a transaction: BEGIN seen, or autocommit=0 (statements go to masters).
   bool inTransaction_ = false;
   exec::SessionState state_;
   std::map<std::string, size_t> replicaTurn_;  // round-robin position per shard

@@ -221,6 +221,7 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
     if (!shard) continue;
     Link* link = co_await linkFor(*shard, master);
     if (!link) co_return true;  // the error went to the client
+    if (read && !co_await joinTransaction(*link)) co_return client_.isOpen();
     if (rewritten) {
       bool lost = false;
       auto id = co_await preparePiece(ps, *link, merge->sql, lost);
@@ -240,7 +241,7 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
   }
   ps.longDataChunks.clear();
   ps.longData.clear();
-  if (!read) co_return co_await writeOnEach(work, ResponseKind::kStmtExecute);
+  if (!read) co_return co_await writeOnEach(work, ResponseKind::kStmtExecute, true);
   ScatterOptions opts;
   opts.spec = merge;
   opts.format = exec::RowFormat::kBinary;
@@ -317,7 +318,7 @@ awaitable<bool> ClientSession::executeSplitInsert(PreparedStatement& ps,
     }
     work.push_back({link, std::move(*payload)});
   }
-  co_return co_await writeOnEach(work, ResponseKind::kStmtExecute);
+  co_return co_await writeOnEach(work, ResponseKind::kStmtExecute, true);
 }
 
 // FETCH, CLOSE, RESET and SEND_LONG_DATA: addressed by the client's statement id.

@@ -18,10 +18,6 @@ using protocol::Command;
 
 namespace {
 
-std::string_view sqlOf(const PacketStream::Packet& cmd) {
-  return {reinterpret_cast<const char*>(cmd.payload.data()) + 1, cmd.payload.size() - 1};
-}
-
 // The statements of a multi-statement query, split at top-level semicolons.
 std::vector<std::string_view> splitStatements(std::string_view sql) {
   std::vector<std::string_view> out;
@@ -58,6 +54,12 @@ bool concernsLastStatement(const sql::Statement& stmt, std::string_view sql) {
          word == "SESSION" || word == "PROFILE" || word == "PROFILES";
 }
 
+bool isTransactionControl(sql::StatementType type) {
+  using T = sql::StatementType;
+  return type == T::kBegin || type == T::kCommit || type == T::kRollback ||
+         type == T::kSavepoint || type == T::kReleaseSavepoint || type == T::kRollbackToSavepoint;
+}
+
 bool isRead(const sql::Statement& stmt) {
   return stmt.type == sql::StatementType::kSelect || stmt.type == sql::StatementType::kShow ||
          stmt.type == sql::StatementType::kExplain;
@@ -86,19 +88,21 @@ void ClientSession::closeSecondaryLinks() {
     it = links_.erase(it);
   }
   current_ = primary_;
-  txLink_ = nullptr;
+  txn_ = Transaction{};
+  autocommit_ = true;
   inTransaction_ = false;
 }
 
 void ClientSession::noteStatus(uint16_t status) {
-  // Under autocommit=0 every statement is part of a transaction, so statements go to masters;
-  // the transaction belongs to a server once the server reports it open.
-  inTransaction_ = (status & protocol::status::kInTrans) || !(status & protocol::status::kAutocommit);
-  if (status & protocol::status::kInTrans) {
-    txLink_ = current_;
-  } else if (txLink_ == current_) {
-    txLink_ = nullptr;
+  autocommit_ = status & protocol::status::kAutocommit;
+  // A server ends a transaction by itself on an implicit commit (DDL, LOCK TABLES, ...): with a
+  // single participant, follow it.
+  if (txn_.participants.size() == 1 && txn_.participants.front().link == current_ &&
+      !(status & protocol::status::kInTrans)) {
+    endTransaction(false);
   }
+  // Under autocommit=0 every statement is part of a transaction, so statements go to masters.
+  inTransaction_ = txn_.explicitOpen || !autocommit_ || !txn_.participants.empty();
 }
 
 awaitable<ClientSession::Drained> ClientSession::drain(PacketStream& stream, ResponseKind kind) {
@@ -198,7 +202,9 @@ plan::PlanContext ClientSession::planContext() const {
   pc.inTransaction = inTransaction_;
   pc.currentSchema = state_.schema();
   pc.allowScatterWrites = ctx_->settings().allowScatterWrites;
-  if (txLink_) pc.transactionShard = txLink_->shard;
+  if (!txn_.participants.empty()) {
+    pc.transactionShard = txn_.participants.front().link->shard;
+  }
   return pc;
 }
 
@@ -210,9 +216,10 @@ awaitable<ClientSession::Link*> ClientSession::linkForSingle(const plan::Plan& p
                        "unknown shard " + p.shards[0]);
     co_return nullptr;
   }
-  // Inside a transaction the shard's master holding it answers.
-  if (inTransaction_ && txLink_ && txLink_->shard == shard->name) co_return txLink_;
-  co_return co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction_);
+  // Inside a transaction the shard's master answers, as a participant of the transaction.
+  Link* link = co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction_);
+  if (link && !co_await joinTransaction(*link)) co_return nullptr;
+  co_return link;
 }
 
 awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
@@ -250,6 +257,17 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
   if (stmt.type == sql::StatementType::kSet || stmt.type == sql::StatementType::kUse) {
     co_return co_await runSessionStatement(cmd, stmt, sql);
   }
+  if (!stmt.error && !stmt.hints.shard && isTransactionControl(stmt.type)) {
+    co_return co_await transactionControl(cmd, stmt);
+  }
+  if (txn_.participants.size() > 1 &&
+      (stmt.type == sql::StatementType::kDdl || stmt.type == sql::StatementType::kLockTables)) {
+    // It would commit one participant by itself.
+    co_return co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
+                                 "unsupported in a cross-shard transaction: " +
+                                     std::string(sql::toString(stmt.type)) +
+                                     " (it commits implicitly); COMMIT or ROLLBACK first");
+  }
   if (concernsLastStatement(stmt, sql) && !stmt.error) {
     // LAST_INSERT_ID(), FOUND_ROWS(), @@warning_count, SHOW WARNINGS ...: the connection that ran
     // the session's last statement answers.
@@ -274,7 +292,7 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
     case plan::RouteKind::kScatter:
     case plan::RouteKind::kBroadcast:
       if (isRead(stmt) && p.rewritten.empty()) co_return co_await relayMerged(p, cmd);
-      co_return co_await runOnMasters(p, sql);
+      co_return co_await runOnMasters(p, sql, stmt.type != sql::StatementType::kDdl);
   }
   co_return true;
 }
@@ -284,9 +302,19 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
 awaitable<bool> ClientSession::runSessionStatement(const PacketStream::Packet& cmd,
                                                    const sql::Statement& stmt,
                                                    std::string_view sql) {
+  bool commits = false;  // SET autocommit = 1 commits the open transaction
+  for (const auto& item : stmt.sets) {
+    if (item.kind == sql::SetKind::kAutocommit && item.boolValue.value_or(false)) commits = true;
+  }
+  if (commits && txn_.participants.size() > 1) {
+    if (auto err = co_await finishCommit()) {
+      co_return co_await sendError(client_, 1, caps_, err->code, err->sqlState, err->message);
+    }
+  }
   if (!inTransaction_) use(primary_);
   if (!co_await forward(cmd)) co_return false;
   if (tracker_.lastWasError()) co_return true;
+  if (commits) endTransaction(false);
   noteStatus(tracker_.lastStatus());
   bool replayable = false;
   if (stmt.type == sql::StatementType::kUse) {
@@ -310,9 +338,10 @@ awaitable<bool> ClientSession::runSessionStatement(const PacketStream::Packet& c
 
 // Writes that go to several masters (global tables, DDL, split INSERTs, allowed scatter
 // UPDATE/DELETE): one after another; the client gets one OK with the affected rows summed, or the
-// ERR of the first shard that failed (the later ones are not tried). Not atomic across shards yet
-// (XA comes with cross-shard transactions).
-awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_view sql) {
+// ERR of the first shard that failed (the later ones are not tried). DML is all or nothing (see
+// writeOnEach); DDL commits implicitly on each server and can't be.
+awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_view sql,
+                                            bool transactional) {
   auto map = ctx_->shardMap();
   std::vector<Work> work;
   for (const auto& shardName : p.shards) {
@@ -326,12 +355,33 @@ awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_vie
     if (!link) co_return true;  // the error went to the client
     work.push_back({link, commandPayload(Command::kQuery, text)});
   }
-  co_return co_await writeOnEach(work, ResponseKind::kQuery);
+  if (!transactional) {
+    // The DDL commits the transaction of the one server that holds it (several are refused).
+    if (!txn_.participants.empty()) endTransaction(false);
+    co_return co_await writeOnEach(work, ResponseKind::kQuery, false);
+  }
+  co_return co_await writeOnEach(work, ResponseKind::kQuery, true);
 }
 
-awaitable<bool> ClientSession::writeOnEach(std::vector<Work>& work, ResponseKind kind) {
+// DML on several masters is atomic: inside a transaction every master joins it (and a statement
+// that fails after some masters applied it rolls the whole transaction back); outside one the
+// masters form a transaction of their own, committed (two-phase) when every master succeeded and
+// rolled back otherwise.
+awaitable<bool> ClientSession::writeOnEach(std::vector<Work>& work, ResponseKind kind,
+                                           bool transactional) {
+  const bool own = transactional && !inTransaction_ && work.size() > 1;
+  if (own) {
+    endTransaction(true);
+    txn_.beginSql = "BEGIN";
+    inTransaction_ = true;
+  }
   protocol::OkPacket total;
+  bool applied = false;  // some master applied its part
   for (Work& w : work) {
+    if (transactional && !co_await joinTransaction(*w.link)) {
+      if (own || applied) co_await rollbackParticipants();
+      co_return client_.isOpen();
+    }
     if (!co_await w.link->stream->writePacket(w.payload, 0)) {
       use(w.link);
       co_await backendLost("sending a write");
@@ -344,16 +394,32 @@ awaitable<bool> ClientSession::writeOnEach(std::vector<Work>& work, ResponseKind
       co_return false;
     }
     if (d.error) {
-      // Stop at the first failing shard; the shards before it have applied their part (not
-      // atomic until cross-shard transactions use XA).
+      auto err = protocol::ErrPacket::parse(d.last, caps_);
+      if (err && (own || (transactional && applied))) {
+        err->message = "shard " + w.link->shard + ": " + err->message;
+        if (own) {
+          co_await rollbackParticipants();
+          Bytes out;
+          err->encode(out, caps_);
+          co_return co_await client_.writePacket(out, 1);
+        }
+        co_return co_await abortAfterPartialWrite(*err);
+      }
       co_return co_await client_.writePacket(d.last, 1);
     }
+    applied = true;
     if (auto ok = protocol::OkPacket::parse(d.last, caps_)) {
       total.affectedRows += ok->affectedRows;
       if (ok->lastInsertId) total.lastInsertId = ok->lastInsertId;
       total.warnings = static_cast<uint16_t>(total.warnings + ok->warnings);
       total.status = ok->status & ~protocol::status::kMoreResultsExist;
     }
+  }
+  if (own) {
+    if (auto err = co_await finishCommit()) {
+      co_return co_await sendError(client_, 1, caps_, err->code, err->sqlState, err->message);
+    }
+    total.status = localStatus();
   }
   Bytes out;
   total.encode(out, caps_ & ~cap::kSessionTrack);
@@ -370,6 +436,7 @@ awaitable<bool> ClientSession::relayMerged(const plan::Plan& p, const PacketStre
     if (!shard) continue;
     Link* link = co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction_);
     if (!link) co_return true;
+    if (!co_await joinTransaction(*link)) co_return client_.isOpen();
     if (p.merge) {
       work.push_back({link, commandPayload(Command::kQuery, p.merge->sql)});
     } else {

@@ -1,5 +1,7 @@
 #include "router/net/server.h"
 
+#include "router/net/xa_recovery.h"
+
 #include <spdlog/spdlog.h>
 
 #include "router/net/backend_connection.h"
@@ -77,6 +79,9 @@ void Server::run() {
         for (size_t i = 0; i < contexts_.size(); ++i) {
           asio::co_spawn(*contexts_[i], acceptLoop(*acceptors_[i], ctx_), asio::detached);
         }
+        // Cross-shard transactions a previous run left prepared are completed (and the log
+        // table created) before and while clients are served.
+        asio::co_spawn(mainContext(), runXaRecovery(ctx_), asio::detached);
         if (!learned) co_await probeServerIdentity(ctx_, /*retry=*/true);
       },
       asio::detached);

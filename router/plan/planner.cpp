@@ -17,12 +17,6 @@ bool isSessionState(T type) {
   return type == T::kSet || type == T::kUse || type == T::kUnlockTables || type == T::kEmpty;
 }
 
-// Statements that read no data inside the transaction, so they may go to another shard.
-bool exemptFromTransactionShard(T type) {
-  return isTransactionControl(type) || isSessionState(type) || type == T::kShow ||
-         type == T::kExplain;
-}
-
 Plan planHinted(const PlanInput& in) {
   const std::string& name = *in.stmt.hints.shard;
   const shardmap::Shard* shard = in.map.findShard(name);
@@ -42,14 +36,6 @@ Plan planHinted(const PlanInput& in) {
     target = in.stmt.hints.master || in.ctx.inTransaction ? Target::kMaster : Target::kReplica;
   }
   return singlePlan(shardIndex(in.map, *shard), in.map, target, "hint shard=" + name);
-}
-
-Plan crossShardTransaction(const Plan& plan, const std::string& transactionShard) {
-  std::string needed;
-  for (const std::string& s : plan.shards) needed += (needed.empty() ? "" : ", ") + s;
-  return notSupported("this transaction already uses shard " + transactionShard +
-                      "; cross-shard transactions are not supported yet (the statement needs " +
-                      (plan.shards.size() == 1 ? "shard " : "shards ") + needed + ")");
 }
 
 Plan dispatch(const PlanInput& in) {
@@ -97,13 +83,6 @@ Plan planStatement(const sql::Statement& stmt, std::string_view sqlText,
   Plan plan = dispatch(in);
   if (plan.isReject()) return plan;
   if (ctx.inTransaction || stmt.hints.master) plan.target = Target::kMaster;
-  // A provisional plan (unbound shard-key parameters) is checked when it is planned again.
-  if (ctx.inTransaction && ctx.transactionShard && !plan.dependsOnParams &&
-      !exemptFromTransactionShard(stmt.type)) {
-    for (const std::string& shard : plan.shards) {
-      if (shard != *ctx.transactionShard) return crossShardTransaction(plan, *ctx.transactionShard);
-    }
-  }
   return plan;
 }
 

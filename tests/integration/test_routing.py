@@ -211,20 +211,29 @@ class RoutingTest(harness.ShardgateTestCase):
             cur.execute("SELECT LAST_INSERT_ID()")
             self.assertGreaterEqual(cur.fetchall()[0][0], 900000)
 
-    def test_transaction_stays_on_one_shard(self):
+    def test_transaction_spans_shards(self):
         with contextlib.closing(self.connect()) as c, c.cursor() as cur:
             cur.execute("BEGIN")
             cur.execute("INSERT INTO users (id, name) VALUES (40, 'tx')")
-            with self.assertRaises(MySQLdb.MySQLError) as cm:
-                cur.execute(f"INSERT INTO users (id, name) VALUES ({S1_KEY + 40}, 'tx')")
-            self.assertEqual(cm.exception.args[0], 1235)
-            self.assertIn("cross-shard transactions", cm.exception.args[1])
-            # Still usable on its first shard, and reads inside it see its writes.
-            cur.execute("SELECT name FROM users WHERE id = 40")
-            self.assertEqual(cur.fetchall(), (("tx",),))
+            cur.execute(f"INSERT INTO users (id, name) VALUES ({S1_KEY + 40}, 'tx')")
+            # Reads inside it see its writes on both shards; nothing is visible outside yet.
+            cur.execute(f"SELECT id FROM users WHERE id IN (40, {S1_KEY + 40}) ORDER BY id")
+            self.assertEqual(cur.fetchall(), ((40,), (S1_KEY + 40,)))
+            self.assertEqual(rows_on("s1-master", f"SELECT * FROM app.users WHERE id = {S1_KEY + 40}"), ())
             cur.execute("ROLLBACK")
         self.assertEqual(rows_on("s0-master", "SELECT * FROM app.users WHERE id = 40"), ())
         self.assertEqual(rows_on("s1-master", f"SELECT * FROM app.users WHERE id = {S1_KEY + 40}"), ())
+        with contextlib.closing(self.connect()) as c, c.cursor() as cur:
+            cur.execute("BEGIN")
+            cur.execute("INSERT INTO users (id, name) VALUES (41, 'tx')")
+            cur.execute(f"INSERT INTO users (id, name) VALUES ({S1_KEY + 41}, 'tx')")
+            cur.execute("COMMIT")
+        self.assertEqual(rows_on("s0-master", "SELECT name FROM app.users WHERE id = 41"), (("tx",),))
+        self.assertEqual(rows_on("s1-master", f"SELECT name FROM app.users WHERE id = {S1_KEY + 41}"),
+                         (("tx",),))
+        for master in ("s0-master", "s1-master"):
+            self.assertEqual(rows_on(master, "XA RECOVER"), ())
+        self.assertEqual(rows_on("s0-master", "SELECT * FROM shardgate.xa_log"), ())
 
     def prepared(self, c, sql):
         _, reply = c.command(b"\x16" + sql.encode())

@@ -1,0 +1,383 @@
+// Transactions that span shards. BEGIN is answered by shardgate and starts lazily on the first
+// server the transaction uses: that participant runs a plain transaction and is the coordinator.
+// Every further server joins with XA START. COMMIT with one participant is that server's COMMIT;
+// with several it is a two-phase commit whose decision is the coordinator's own COMMIT, which
+// also commits a row in its shardgate.xa_log table:
+//
+//   1. coordinator:  INSERT INTO shardgate.xa_log (gtrid, decision) VALUES (g, 'commit')
+//   2. the others:   XA END g; XA PREPARE g
+//   3. coordinator:  COMMIT                      <- decision point (durable with the log row)
+//   4. the others:   XA COMMIT g
+//   5. coordinator:  DELETE FROM shardgate.xa_log WHERE gtrid = g
+//
+// A failure before 3 rolls every participant back. After a crash, recovery (xa_recovery.cpp)
+// finds prepared branches and fences the coordinator's log with an 'abort' row: a branch whose
+// gtrid has a committed 'commit' row is committed, every other one rolled back. Step 1 holds the
+// log row's lock until 3, so the fence never overtakes a commit in flight.
+
+#include <algorithm>
+#include <cctype>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include "router/net/client_session_impl.h"
+#include "router/net/xa_recovery.h"
+
+namespace sg::net {
+
+using protocol::Bytes;
+using protocol::Command;
+
+namespace {
+
+// SHARDGATE_CRASH_POINT=xa-prepared|xa-decided: the process kills itself there (tests of recovery).
+void crashPoint(const char* name) {
+  static const char* wanted = std::getenv("SHARDGATE_CRASH_POINT");
+  if (wanted && std::string_view(wanted) == name) {
+    spdlog::critical("SHARDGATE_CRASH_POINT={}: killing the process", name);
+    spdlog::default_logger()->flush();
+    std::raise(SIGKILL);
+  }
+}
+
+bool equalsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string quoted(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+constexpr uint16_t kNoDatabaseSelected = 1046;
+constexpr uint16_t kUnknownDatabase = 1049;
+constexpr uint16_t kNoSuchTable = 1146;
+
+}  // namespace
+
+std::string ClientSession::xid(size_t branch) const {
+  return quoted(txn_.gtrid) + "," + quoted(std::to_string(branch)) + "," +
+         std::to_string(kXaFormatId);
+}
+
+awaitable<ClientSession::Silent> ClientSession::runSilently(Link& link, std::string sql) {
+  Silent out;
+  if (!link.stream->isOpen() ||
+      !co_await link.stream->writePacket(commandPayload(Command::kQuery, sql), 0)) {
+    out.lost = true;
+    co_return out;
+  }
+  Drained d = co_await drain(*link.stream, ResponseKind::kQuery);
+  if (!d.intact) {
+    link.stream->close();
+    out.lost = true;
+    co_return out;
+  }
+  if (d.error) {
+    out.error = protocol::ErrPacket::parse(d.last, caps_);
+    if (!out.error) out.error = protocol::ErrPacket{};
+  }
+  co_return out;
+}
+
+bool ClientSession::isParticipant(const Link& link) const {
+  for (const auto& p : txn_.participants) {
+    if (p.link == &link) return true;
+  }
+  return false;
+}
+
+awaitable<bool> ClientSession::joinTransaction(Link& link) {
+  if (!inTransaction_ || isParticipant(link)) co_return true;
+  std::string begin;
+  if (txn_.participants.empty()) {
+    // The coordinator: a plain transaction (started by the server itself under autocommit=0).
+    if (txn_.explicitOpen) begin = txn_.beginSql.empty() ? "BEGIN" : txn_.beginSql;
+  } else {
+    if (txn_.gtrid.empty()) {
+      txn_.gtrid = newGtrid(txn_.participants.front().link->key);
+      if (txn_.gtrid.size() > 64) {
+        co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
+                           "shardgate: a cross-shard transaction needs a coordinator address "
+                           "shorter than 40 characters (" +
+                               txn_.participants.front().link->key + ")");
+        co_return false;
+      }
+    }
+    begin = "XA START " + xid(txn_.participants.size());
+  }
+  if (!begin.empty()) {
+    Silent r = co_await runSilently(link, begin);
+    if (r.lost || r.error) {
+      std::string why = r.lost ? "lost connection" : r.error->message;
+      co_await sendError(client_, 1, caps_, r.lost ? protocol::err::kServerLost : r.error->code,
+                         r.lost ? "HY000" : r.error->sqlState,
+                         "shardgate: " + link.name + " cannot join the transaction: " + why);
+      co_return false;
+    }
+  }
+  txn_.participants.push_back({&link});
+  // Savepoints taken before this server joined mark its empty start.
+  for (const std::string& name : txn_.savepoints) {
+    Silent r = co_await runSilently(link, "SAVEPOINT `" + name + "`");
+    if (r.lost || r.error) {
+      co_await sendError(client_, 1, caps_, protocol::err::kServerLost, "HY000",
+                         "shardgate: cannot set savepoint " + name + " on " + link.name);
+      co_return false;
+    }
+  }
+  co_return true;
+}
+
+std::string ClientSession::newGtrid(const std::string& coordinatorKey) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(rng()));
+  return std::string(kXaGtridPrefix) + coordinatorKey + "/" + hex;
+}
+
+awaitable<void> ClientSession::rollbackParticipants() {
+  for (size_t i = 0; i < txn_.participants.size(); ++i) {
+    Link& link = *txn_.participants[i].link;
+    if (!link.stream->isOpen()) continue;
+    if (i == 0) {
+      co_await runSilently(link, "ROLLBACK");
+      continue;
+    }
+    // XA END fails when the branch is already idle or prepared; XA ROLLBACK takes both.
+    if (!txn_.participants[i].prepared) co_await runSilently(link, "XA END " + xid(i));
+    Silent r = co_await runSilently(link, "XA ROLLBACK " + xid(i));
+    if (r.lost || r.error) {
+      spdlog::warn("client {}: XA ROLLBACK on {} failed ({}); recovery will roll it back",
+                   client_.peer(), link.name, r.lost ? "lost" : r.error->message);
+    }
+  }
+  endTransaction(false);
+}
+
+awaitable<std::optional<protocol::ErrPacket>> ClientSession::commitParticipants() {
+  auto rolledBack = [](const Link& link, const std::string& why) {
+    return protocol::ErrPacket{
+        protocol::err::kXaRollback, "XA100",
+        "shardgate: the cross-shard transaction was rolled back: " + link.name + ": " + why};
+  };
+  for (const auto& p : txn_.participants) {
+    if (!p.link->stream->isOpen()) {
+      auto err = rolledBack(*p.link, "the connection was lost during the transaction");
+      co_await rollbackParticipants();
+      co_return err;
+    }
+  }
+  Link& coordinator = *txn_.participants.front().link;
+  // 1. The decision row, inside the coordinator's transaction (locked until it commits).
+  const std::string decisionRow = std::string("INSERT INTO ") + kXaLogTable +
+                                  " (gtrid, decision) VALUES (" + quoted(txn_.gtrid) +
+                                  ", 'commit')";
+  Silent r = co_await runSilently(coordinator, decisionRow);
+  if (r.error && (r.error->code == kNoSuchTable || r.error->code == kUnknownDatabase ||
+                  r.error->code == kNoDatabaseSelected)) {
+    // A server recovery has not reached yet: create the log (own connection) and go on.
+    if (auto failure = co_await ensureXaLogTable(*ctx_, coordinator.key)) {
+      spdlog::warn("cannot create {} on {}: {}", kXaLogTable, coordinator.name, *failure);
+    }
+    r = co_await runSilently(coordinator, decisionRow);
+  }
+  if (r.lost || r.error) {
+    auto err = rolledBack(coordinator, r.lost ? "lost connection" : r.error->message);
+    co_await rollbackParticipants();
+    co_return err;
+  }
+  // 2. Every other participant prepares.
+  for (size_t i = 1; i < txn_.participants.size(); ++i) {
+    Link& link = *txn_.participants[i].link;
+    r = co_await runSilently(link, "XA END " + xid(i));
+    if (!r.lost && !r.error) {
+      r = co_await runSilently(link, "XA PREPARE " + xid(i));
+      txn_.participants[i].prepared = !r.lost && !r.error;
+    }
+    if (r.lost || r.error) {
+      auto err = rolledBack(link, r.lost ? "lost connection" : r.error->message);
+      co_await rollbackParticipants();
+      co_return err;
+    }
+  }
+  crashPoint("xa-prepared");
+  // 3. The decision.
+  r = co_await runSilently(coordinator, "COMMIT");
+  if (r.lost) {
+    // Unknown outcome: the branches stay prepared until recovery reads the coordinator's log.
+    std::string gtrid = txn_.gtrid;
+    endTransaction(false);
+    co_return protocol::ErrPacket{protocol::err::kServerLost, "HY000",
+                                  "shardgate: lost " + coordinator.name +
+                                      " while committing cross-shard transaction " + gtrid +
+                                      "; its outcome is in that server's " + kXaLogTable +
+                                      " and recovery completes it on every shard"};
+  }
+  if (r.error) {
+    auto err = rolledBack(coordinator, r.error->message);
+    co_await rollbackParticipants();
+    co_return err;
+  }
+  crashPoint("xa-decided");
+  // 4. Committed: every branch follows; one that can't now is completed by recovery.
+  bool all = true;
+  for (size_t i = 1; i < txn_.participants.size(); ++i) {
+    Link& link = *txn_.participants[i].link;
+    r = co_await runSilently(link, "XA COMMIT " + xid(i));
+    if (r.lost || r.error) {
+      all = false;
+      spdlog::warn("client {}: XA COMMIT of {} on {} failed ({}); recovery will commit it",
+                   client_.peer(), txn_.gtrid, link.name, r.lost ? "lost" : r.error->message);
+    }
+  }
+  // 5. The log row is only needed while a branch may still be prepared.
+  if (all) {
+    r = co_await runSilently(coordinator, std::string("DELETE FROM ") + kXaLogTable +
+                                              " WHERE gtrid = " + quoted(txn_.gtrid));
+    if (r.lost || r.error) {
+      spdlog::warn("client {}: cannot delete {} from {} on {}", client_.peer(), txn_.gtrid,
+                   kXaLogTable, coordinator.name);
+    }
+  }
+  endTransaction(false);
+  co_return std::nullopt;
+}
+
+void ClientSession::endTransaction(bool chain) {
+  txn_.participants.clear();
+  txn_.gtrid.clear();
+  txn_.savepoints.clear();
+  txn_.explicitOpen = chain;
+  if (!chain) txn_.beginSql.clear();
+  inTransaction_ = txn_.explicitOpen || !autocommit_;
+}
+
+uint16_t ClientSession::localStatus() const {
+  uint16_t status = autocommit_ ? protocol::status::kAutocommit : 0;
+  if (txn_.explicitOpen || !txn_.participants.empty()) status |= protocol::status::kInTrans;
+  return status;
+}
+
+awaitable<bool> ClientSession::replyLocalOk() {
+  co_return co_await client_.writePacket(protocol::makeOk(caps_, localStatus()), 1);
+}
+
+awaitable<bool> ClientSession::transactionControl(const PacketStream::Packet& cmd,
+                                                  const sql::Statement& stmt) {
+  using T = sql::StatementType;
+  switch (stmt.type) {
+    case T::kBegin: {
+      // BEGIN inside a transaction commits it first, as on a server.
+      if (!txn_.participants.empty()) {
+        if (auto err = co_await finishCommit()) {
+          co_return co_await sendError(client_, 1, caps_, err->code, err->sqlState, err->message);
+        }
+      }
+      endTransaction(true);
+      txn_.beginSql = std::string(sqlOf(cmd));
+      inTransaction_ = true;
+      co_return co_await replyLocalOk();
+    }
+    case T::kCommit:
+    case T::kRollback: {
+      const bool commit = stmt.type == T::kCommit;
+      if (txn_.participants.size() == 1 && !stmt.chain) {
+        // One server: its own COMMIT / ROLLBACK, answered by it.
+        Link* link = txn_.participants.front().link;
+        endTransaction(false);
+        if (!link->stream->isOpen()) co_return co_await replyLocalOk();
+        use(link);
+        bool ok = co_await forward(cmd);
+        if (!tracker_.lastWasError()) noteStatus(tracker_.lastStatus());
+        if (stmt.release) co_return false;
+        co_return ok;
+      }
+      if (commit && !txn_.participants.empty()) {
+        if (auto err = co_await finishCommit()) {
+          co_return co_await sendError(client_, 1, caps_, err->code, err->sqlState, err->message);
+        }
+      } else if (!txn_.participants.empty()) {
+        co_await rollbackParticipants();
+      }
+      endTransaction(stmt.chain);
+      bool ok = co_await replyLocalOk();
+      co_return ok && !stmt.release;
+    }
+    case T::kSavepoint:
+    case T::kRollbackToSavepoint:
+    case T::kReleaseSavepoint: {
+      std::string name = stmt.savepoint;
+      auto found = std::find_if(txn_.savepoints.begin(), txn_.savepoints.end(),
+                                [&](const std::string& s) { return equalsNoCase(s, name); });
+      if (stmt.type != T::kSavepoint && found == txn_.savepoints.end() &&
+          !txn_.participants.empty()) {
+        co_return co_await sendError(client_, 1, caps_, protocol::err::kSpDoesNotExist, "42000",
+                                     "SAVEPOINT " + name + " does not exist");
+      }
+      if (!inTransaction_) co_return co_await replyLocalOk();  // a server ignores it too
+      for (const auto& p : txn_.participants) {
+        Silent r = co_await runSilently(*p.link, std::string(sqlOf(cmd)));
+        if (r.lost || r.error) {
+          co_return co_await sendError(
+              client_, 1, caps_, r.lost ? protocol::err::kServerLost : r.error->code,
+              r.lost ? "HY000" : r.error->sqlState,
+              "shard " + p.link->shard + ": " + (r.lost ? "lost connection" : r.error->message));
+        }
+      }
+      if (stmt.type == T::kSavepoint) {
+        if (found != txn_.savepoints.end()) txn_.savepoints.erase(found);
+        txn_.savepoints.push_back(name);
+      } else if (found != txn_.savepoints.end()) {
+        // ROLLBACK TO keeps the savepoint, RELEASE drops it; both drop the later ones.
+        txn_.savepoints.erase(stmt.type == T::kReleaseSavepoint ? found : found + 1,
+                              txn_.savepoints.end());
+      }
+      co_return co_await replyLocalOk();
+    }
+    default:
+      co_return co_await forward(cmd);
+  }
+}
+
+awaitable<std::optional<protocol::ErrPacket>> ClientSession::finishCommit() {
+  if (txn_.participants.size() == 1) {
+    Link& link = *txn_.participants.front().link;
+    Silent r = co_await runSilently(link, "COMMIT");
+    endTransaction(false);
+    if (r.lost) {
+      co_return protocol::ErrPacket{protocol::err::kServerLost, "HY000",
+                                    "shardgate: lost " + link.name + " during COMMIT"};
+    }
+    co_return r.error;
+  }
+  co_return co_await commitParticipants();
+}
+
+// A statement that failed on some shards of a multi-shard transaction after others applied it
+// can't be undone alone: the whole transaction rolls back, and the client is told.
+awaitable<bool> ClientSession::abortAfterPartialWrite(protocol::ErrPacket err) {
+  co_await rollbackParticipants();
+  err.message += " (the cross-shard transaction was rolled back)";
+  Bytes out;
+  err.encode(out, caps_);
+  co_return co_await client_.writePacket(out, 1);
+}
+
+}  // namespace sg::net

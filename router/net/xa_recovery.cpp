@@ -1,0 +1,279 @@
+// XA recovery: see xa_recovery.h. Uses its own short-lived connections with the backend account.
+
+#include "router/net/xa_recovery.h"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "router/net/backend_connection.h"
+#include "router/net/client_handshake.h"
+#include "router/net/proxy_context.h"
+#include "router/protocol/messages.h"
+
+namespace sg::net {
+
+namespace {
+
+using protocol::Bytes;
+using protocol::ByteSpan;
+
+// A text-protocol result, enough for the few statements recovery runs.
+struct QueryResult {
+  bool lost = false;
+  std::optional<protocol::ErrPacket> error;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  bool ok() const { return !lost && !error; }
+};
+
+class AdminConnection {
+ public:
+  AdminConnection(std::unique_ptr<PacketStream> stream, uint32_t caps)
+      : stream_(std::move(stream)), caps_(caps) {}
+
+  awaitable<QueryResult> query(std::string sql) {
+    QueryResult out;
+    Bytes payload;
+    payload.push_back(static_cast<uint8_t>(protocol::Command::kQuery));
+    payload.insert(payload.end(), sql.begin(), sql.end());
+    if (!co_await stream_->writePacket(payload, 0)) co_return lost(out);
+    PacketStream::Packet pkt;
+    if (co_await stream_->readPacket(pkt) != PacketStream::ReadStatus::kOk || pkt.payload.empty()) {
+      co_return lost(out);
+    }
+    if (pkt.payload[0] == 0xFF) {
+      out.error = protocol::ErrPacket::parse(pkt.payload, caps_);
+      if (!out.error) out.error = protocol::ErrPacket{};
+      co_return out;
+    }
+    if (pkt.payload[0] == 0x00) co_return out;
+    protocol::PayloadReader r(pkt.payload);
+    const uint64_t columns = r.lenenc();
+    if (!r.ok() || columns == 0 || columns > 4096) co_return lost(out);
+    const bool deprecateEof = caps_ & cap::kDeprecateEof;
+    for (uint64_t i = 0; i < columns + (deprecateEof ? 0 : 1); ++i) {
+      if (co_await stream_->readPacket(pkt) != PacketStream::ReadStatus::kOk) co_return lost(out);
+    }
+    for (;;) {
+      if (co_await stream_->readPacket(pkt) != PacketStream::ReadStatus::kOk) co_return lost(out);
+      ByteSpan p = pkt.payload;
+      if (!p.empty() && p[0] == 0xFF) {
+        out.error = protocol::ErrPacket::parse(p, caps_);
+        co_return out;
+      }
+      if (!p.empty() && p[0] == 0xFE && p.size() < (deprecateEof ? 0xFFFFFFu : 9u)) co_return out;
+      protocol::PayloadReader row(p);
+      std::vector<std::optional<std::string>> values;
+      for (uint64_t c = 0; c < columns; ++c) {
+        if (row.peekNull()) {
+          row.u8();
+          values.emplace_back(std::nullopt);
+        } else {
+          values.emplace_back(std::string(row.lenencString()));
+        }
+      }
+      if (!row.ok()) co_return lost(out);
+      out.rows.push_back(std::move(values));
+    }
+  }
+
+  void close() { stream_->close(); }
+
+ private:
+  QueryResult& lost(QueryResult& out) {
+    out.lost = true;
+    stream_->close();
+    return out;
+  }
+  std::unique_ptr<PacketStream> stream_;
+  uint32_t caps_;
+};
+
+awaitable<std::unique_ptr<AdminConnection>> connectAdmin(const ProxyContext& ctx,
+                                                         const std::string& host, uint16_t port) {
+  const auto& s = ctx.settings();
+  BackendLogin login;
+  login.host = host;
+  login.port = port;
+  login.user = s.backendUser;
+  login.password = s.backendPassword;
+  login.capabilities = kSupportedCapabilities & ~(cap::kSsl | cap::kSessionTrack | cap::kNoSchema |
+                                                  cap::kMultiStatements | cap::kLocalFiles);
+  login.timeout = s.connectTimeout;
+  BackendConnectResult r = co_await connectBackend(login);
+  if (!r.stream) co_return nullptr;
+  co_return std::make_unique<AdminConnection>(std::move(r.stream), r.capabilities);
+}
+
+std::string quoted(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+constexpr uint16_t kDuplicateKey = 1062;
+
+// Creates the transaction log if it is missing; the reason when that failed.
+awaitable<std::optional<std::string>> createLogTable(AdminConnection& c) {
+  QueryResult r = co_await c.query("CREATE DATABASE IF NOT EXISTS shardgate");
+  if (r.ok()) {
+    r = co_await c.query(std::string("CREATE TABLE IF NOT EXISTS ") + kXaLogTable +
+                         " (gtrid VARBINARY(64) NOT NULL PRIMARY KEY, decision "
+                         "ENUM('commit','abort') NOT NULL, created TIMESTAMP NOT NULL DEFAULT "
+                         "CURRENT_TIMESTAMP) ENGINE=InnoDB");
+  }
+  if (r.ok()) co_return std::nullopt;
+  co_return r.lost ? std::string("lost connection") : r.error->message;
+}
+
+// A prepared branch shardgate created, as XA RECOVER lists it.
+struct Branch {
+  std::string gtrid;
+  std::string bqual;
+  std::string coordinator;  // "host:port" from the gtrid
+};
+
+std::optional<Branch> parseBranch(const std::vector<std::optional<std::string>>& row) {
+  if (row.size() < 4 || !row[0] || !row[1] || !row[2] || !row[3]) return std::nullopt;
+  if (*row[0] != std::to_string(kXaFormatId)) return std::nullopt;
+  size_t gl = std::strtoul(row[1]->c_str(), nullptr, 10);
+  size_t bl = std::strtoul(row[2]->c_str(), nullptr, 10);
+  const std::string& data = *row[3];
+  if (gl + bl != data.size()) return std::nullopt;
+  Branch b{data.substr(0, gl), data.substr(gl), {}};
+  std::string_view g = b.gtrid;
+  std::string_view prefix = kXaGtridPrefix;
+  size_t slash = g.rfind('/');
+  if (g.substr(0, prefix.size()) != prefix || slash == std::string_view::npos ||
+      slash < prefix.size()) {
+    return std::nullopt;
+  }
+  b.coordinator = std::string(g.substr(prefix.size(), slash - prefix.size()));
+  return b;
+}
+
+// Splits "host:port".
+std::optional<std::pair<std::string, uint16_t>> splitAddress(const std::string& key) {
+  size_t colon = key.rfind(':');
+  if (colon == std::string::npos) return std::nullopt;
+  unsigned long port = std::strtoul(key.c_str() + colon + 1, nullptr, 10);
+  if (port == 0 || port > 65535) return std::nullopt;
+  return std::make_pair(key.substr(0, colon), static_cast<uint16_t>(port));
+}
+
+// The transaction's outcome per the coordinator's log, fencing it first: "commit", "abort", or
+// nullopt when it can't be known now (coordinator unreachable, a commit still in flight).
+awaitable<std::optional<std::string>> decide(AdminConnection& coordinator,
+                                             const std::string& gtrid) {
+  QueryResult r =
+      co_await coordinator.query(std::string("INSERT INTO ") + kXaLogTable +
+                                 " (gtrid, decision) VALUES (" + quoted(gtrid) + ", 'abort')");
+  if (r.ok()) co_return "abort";
+  if (r.lost || r.error->code != kDuplicateKey) co_return std::nullopt;
+  r = co_await coordinator.query(std::string("SELECT decision FROM ") + kXaLogTable +
+                                 " WHERE gtrid = " + quoted(gtrid));
+  if (!r.ok() || r.rows.empty() || !r.rows[0][0]) co_return std::nullopt;
+  co_return *r.rows[0][0];
+}
+
+}  // namespace
+
+awaitable<size_t> recoverXaOnce(ProxyContext& ctx) {
+  auto map = ctx.shardMap();
+  std::map<std::string, std::unique_ptr<AdminConnection>> conns;  // by "host:port"; null: down
+  auto connection = [&](const std::string& key) -> awaitable<AdminConnection*> {
+    auto it = conns.find(key);
+    if (it == conns.end()) {
+      std::unique_ptr<AdminConnection> c;
+      if (auto addr = splitAddress(key)) c = co_await connectAdmin(ctx, addr->first, addr->second);
+      if (c) {
+        // A commit in flight holds its log row: wait for it only briefly.
+        co_await c->query("SET SESSION innodb_lock_wait_timeout = 3");
+      }
+      it = conns.emplace(key, std::move(c)).first;
+    }
+    co_return it->second.get();
+  };
+
+  size_t resolved = 0;
+  for (const shardmap::Shard& shard : map->shards()) {
+    const std::string key = shard.master.str();
+    AdminConnection* master = co_await connection(key);
+    if (!master) continue;
+    if (auto failure = co_await createLogTable(*master)) {
+      spdlog::warn("XA recovery: cannot create {} on shard {} master {}: {}", kXaLogTable,
+                   shard.name, key, *failure);
+    }
+    QueryResult prepared = co_await master->query("XA RECOVER");
+    if (!prepared.ok()) {
+      if (prepared.error) {
+        spdlog::warn("XA recovery: XA RECOVER on {}: {}", key, prepared.error->message);
+      }
+      continue;
+    }
+    for (const auto& row : prepared.rows) {
+      auto branch = parseBranch(row);
+      if (!branch) continue;
+      AdminConnection* coordinator = co_await connection(branch->coordinator);
+      std::optional<std::string> decision;
+      if (coordinator) decision = co_await decide(*coordinator, branch->gtrid);
+      if (!decision) {
+        spdlog::info("XA recovery: {} on {} undecided for now (coordinator {})", branch->gtrid, key,
+                     branch->coordinator);
+        continue;
+      }
+      const bool commit = *decision == "commit";
+      std::string xid =
+          quoted(branch->gtrid) + "," + quoted(branch->bqual) + "," + std::to_string(kXaFormatId);
+      QueryResult done = co_await master->query((commit ? "XA COMMIT " : "XA ROLLBACK ") + xid);
+      if (done.ok()) {
+        ++resolved;
+        spdlog::warn("XA recovery: {} branch {} of {} on shard {} master {}",
+                     commit ? "committed" : "rolled back", branch->bqual, branch->gtrid, shard.name,
+                     key);
+      } else {
+        spdlog::warn("XA recovery: cannot {} {} on {}: {}", commit ? "commit" : "roll back",
+                     branch->gtrid, key, done.lost ? "lost connection" : done.error->message);
+      }
+    }
+    // Fences older than an hour protect nothing any more.
+    co_await master->query(std::string("DELETE FROM ") + kXaLogTable +
+                           " WHERE decision = 'abort' AND created < NOW() - INTERVAL 1 HOUR");
+  }
+  for (auto& [key, c] : conns) {
+    if (c) c->close();
+  }
+  co_return resolved;
+}
+
+awaitable<std::optional<std::string>> ensureXaLogTable(ProxyContext& ctx,
+                                                       const std::string& serverKey) {
+  auto addr = splitAddress(serverKey);
+  std::unique_ptr<AdminConnection> c;
+  if (addr) c = co_await connectAdmin(ctx, addr->first, addr->second);
+  if (!c) co_return "cannot connect to " + serverKey;
+  auto failure = co_await createLogTable(*c);
+  c->close();
+  co_return failure;
+}
+
+awaitable<void> runXaRecovery(std::shared_ptr<ProxyContext> ctx) {
+  auto ex = co_await asio::this_coro::executor;
+  for (;;) {
+    co_await recoverXaOnce(*ctx);
+    asio::steady_timer t(ex, kXaRecoveryInterval);
+    boost::system::error_code ec;
+    co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+  }
+}
+
+}  // namespace sg::net
