@@ -33,6 +33,13 @@ inline protocol::Bytes commandPayload(protocol::Command command, std::string_vie
   return out;
 }
 
+// BEGIN / COMMIT / ROLLBACK / SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO SAVEPOINT.
+inline bool isTransactionControl(sql::StatementType type) {
+  using T = sql::StatementType;
+  return type == T::kBegin || type == T::kCommit || type == T::kRollback ||
+         type == T::kSavepoint || type == T::kReleaseSavepoint || type == T::kRollbackToSavepoint;
+}
+
 // A COM_QUERY's SQL text.
 inline std::string_view sqlOf(const PacketStream::Packet& cmd) {
   return {reinterpret_cast<const char*>(cmd.payload.data()) + 1, cmd.payload.size() - 1};
@@ -210,7 +217,8 @@ class ClientSession {
   awaitable<void> rollbackParticipants();
   awaitable<std::optional<protocol::ErrPacket>> commitParticipants();
   awaitable<std::optional<protocol::ErrPacket>> finishCommit();
-  awaitable<bool> transactionControl(const PacketStream::Packet& cmd, const sql::Statement& stmt);
+  // BEGIN, COMMIT, ROLLBACK and savepoints (text or prepared), answered by shardgate.
+  awaitable<bool> transactionControl(std::string_view sql, const sql::Statement& stmt);
   awaitable<bool> abortAfterPartialWrite(protocol::ErrPacket err);
   awaitable<bool> replyLocalOk();
   void endTransaction(bool chain);

@@ -129,6 +129,9 @@ awaitable<bool> ClientSession::stmtExecute(const PacketStream::Packet& cmd) {
                                  "Malformed communication packet (COM_STMT_EXECUTE)");
   }
   if (req->typesSent) ps.types = req->types;
+  if (!ps.stmt.error && !ps.stmt.hints.shard && isTransactionControl(ps.stmt.type)) {
+    co_return co_await transactionControl(ps.sql, ps.stmt);  // sysbench prepares BEGIN/COMMIT
+  }
 
   std::vector<sql::Value> values(ps.params);
   for (size_t i = 0; i < ps.params; ++i) {

@@ -54,12 +54,6 @@ bool concernsLastStatement(const sql::Statement& stmt, std::string_view sql) {
          word == "SESSION" || word == "PROFILE" || word == "PROFILES";
 }
 
-bool isTransactionControl(sql::StatementType type) {
-  using T = sql::StatementType;
-  return type == T::kBegin || type == T::kCommit || type == T::kRollback ||
-         type == T::kSavepoint || type == T::kReleaseSavepoint || type == T::kRollbackToSavepoint;
-}
-
 bool isRead(const sql::Statement& stmt) {
   return stmt.type == sql::StatementType::kSelect || stmt.type == sql::StatementType::kShow ||
          stmt.type == sql::StatementType::kExplain;
@@ -258,7 +252,7 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
     co_return co_await runSessionStatement(cmd, stmt, sql);
   }
   if (!stmt.error && !stmt.hints.shard && isTransactionControl(stmt.type)) {
-    co_return co_await transactionControl(cmd, stmt);
+    co_return co_await transactionControl(sql, stmt);
   }
   if (txn_.participants.size() > 1 &&
       (stmt.type == sql::StatementType::kDdl || stmt.type == sql::StatementType::kLockTables)) {

@@ -251,6 +251,8 @@ awaitable<std::optional<protocol::ErrPacket>> ClientSession::commitParticipants(
   if (all) {
     r = co_await runSilently(coordinator, std::string("DELETE FROM ") + kXaLogTable +
                                               " WHERE gtrid = " + quoted(txn_.gtrid));
+    // Under autocommit=0 the DELETE opened the coordinator's next transaction: end it.
+    if (!r.lost && !r.error && !autocommit_) r = co_await runSilently(coordinator, "COMMIT");
     if (r.lost || r.error) {
       spdlog::warn("client {}: cannot delete {} from {} on {}", client_.peer(), txn_.gtrid,
                    kXaLogTable, coordinator.name);
@@ -279,7 +281,7 @@ awaitable<bool> ClientSession::replyLocalOk() {
   co_return co_await client_.writePacket(protocol::makeOk(caps_, localStatus()), 1);
 }
 
-awaitable<bool> ClientSession::transactionControl(const PacketStream::Packet& cmd,
+awaitable<bool> ClientSession::transactionControl(std::string_view sql,
                                                   const sql::Statement& stmt) {
   using T = sql::StatementType;
   switch (stmt.type) {
@@ -291,23 +293,29 @@ awaitable<bool> ClientSession::transactionControl(const PacketStream::Packet& cm
         }
       }
       endTransaction(true);
-      txn_.beginSql = std::string(sqlOf(cmd));
+      txn_.beginSql = std::string(sql);
       inTransaction_ = true;
       co_return co_await replyLocalOk();
     }
     case T::kCommit:
     case T::kRollback: {
       const bool commit = stmt.type == T::kCommit;
-      if (txn_.participants.size() == 1 && !stmt.chain) {
-        // One server: its own COMMIT / ROLLBACK, answered by it.
-        Link* link = txn_.participants.front().link;
-        endTransaction(false);
-        if (!link->stream->isOpen()) co_return co_await replyLocalOk();
-        use(link);
-        bool ok = co_await forward(cmd);
-        if (!tracker_.lastWasError()) noteStatus(tracker_.lastStatus());
-        if (stmt.release) co_return false;
-        co_return ok;
+      if (txn_.participants.size() == 1) {
+        // One server: its own COMMIT / ROLLBACK.
+        Link& link = *txn_.participants.front().link;
+        Silent r = co_await runSilently(link, commit ? "COMMIT" : "ROLLBACK");
+        endTransaction(stmt.chain);
+        if (r.lost) {
+          co_return co_await sendError(client_, 1, caps_, protocol::err::kServerLost, "HY000",
+                                       "shardgate: lost " + link.name + " during " +
+                                           (commit ? "COMMIT" : "ROLLBACK"));
+        }
+        if (r.error) {
+          co_return co_await sendError(client_, 1, caps_, r.error->code, r.error->sqlState,
+                                       r.error->message);
+        }
+        bool ok = co_await replyLocalOk();
+        co_return ok && !stmt.release;
       }
       if (commit && !txn_.participants.empty()) {
         if (auto err = co_await finishCommit()) {
@@ -333,7 +341,7 @@ awaitable<bool> ClientSession::transactionControl(const PacketStream::Packet& cm
       }
       if (!inTransaction_) co_return co_await replyLocalOk();  // a server ignores it too
       for (const auto& p : txn_.participants) {
-        Silent r = co_await runSilently(*p.link, std::string(sqlOf(cmd)));
+        Silent r = co_await runSilently(*p.link, std::string(sql));
         if (r.lost || r.error) {
           co_return co_await sendError(
               client_, 1, caps_, r.lost ? protocol::err::kServerLost : r.error->code,
@@ -352,7 +360,8 @@ awaitable<bool> ClientSession::transactionControl(const PacketStream::Packet& cm
       co_return co_await replyLocalOk();
     }
     default:
-      co_return co_await forward(cmd);
+      co_return co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
+                                   "unsupported transaction statement");
   }
 }
 

@@ -146,14 +146,15 @@ class Shardgate:
     e.g. a closed port), connect_timeout_ms, log_level, threads, backend_user / backend_password,
     port (default: a free one), tls (offer TLS; shardgate's default is on), login_timeout_ms,
     shard_map_text (a whole shard map instead of the cluster's), extra_toml (tables appended to
-    the config, e.g. "[routing]\nmax_merge_rows = 3").
+    the config, e.g. "[routing]\nmax_merge_rows = 3"), env (variables added to shardgate's
+    environment, e.g. {"SHARDGATE_CRASH_POINT": "xa-prepared"}).
     """
 
     def __init__(self, auth_plugin=None, users=None, max_connections=None,
                  max_allowed_packet=None, backend_port=None, backend_host=HOST,
                  connect_timeout_ms=None, log_level="info", threads=None,
                  backend_user=APP_USER, backend_password=APP_PASSWORD, port=None, tls=None,
-                 login_timeout_ms=None, shard_map_text=None, extra_toml=""):
+                 login_timeout_ms=None, shard_map_text=None, extra_toml="", env=None):
         self.auth_plugin = auth_plugin
         self.users = users if users is not None else [{"name": APP_USER, "password": APP_PASSWORD}]
         self.max_connections = max_connections
@@ -170,6 +171,7 @@ class Shardgate:
         self.login_timeout_ms = login_timeout_ms
         self.shard_map_text = shard_map_text
         self.extra_toml = extra_toml
+        self.env = env
         self.proc = None
         self.tmp = None
         self.log_path = None
@@ -246,7 +248,8 @@ class Shardgate:
             self._log = open(self.log_path, "wb")
             self.proc = subprocess.Popen([shardgate_bin(), "--config", self.config_path],
                                          stdin=subprocess.DEVNULL, stdout=self._log,
-                                         stderr=subprocess.STDOUT)
+                                         stderr=subprocess.STDOUT,
+                                         env={**os.environ, **self.env} if self.env else None)
             try:
                 self._wait_greeting()
                 return self

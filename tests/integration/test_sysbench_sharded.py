@@ -1,9 +1,11 @@
 """sysbench through shardgate against sbtest tables sharded by id over 2 shards, in ranges of 100
 ids that alternate between s0 and s1 (so sysbench's range queries nearly always span both):
 oltp_point_select and oltp_update_index (prepared statements routed per execution by their id
-parameter), oltp_insert, and oltp_read_only (BETWEEN ranges, SUM, ORDER BY, DISTINCT ... ORDER BY
-merged across shards) with no errors; the statement counters of the servers show that both shards
-did the work, and each table's checksum through shardgate equals the sum over the masters."""
+parameter), oltp_insert, oltp_read_only (BETWEEN ranges, SUM, ORDER BY, DISTINCT ... ORDER BY
+merged across shards, in transactions) and oltp_read_write (cross-shard transactions committed
+with XA) with no errors; the statement counters of the servers show that both shards did the work,
+each table's checksum through shardgate equals the sum over the masters, and no XA branch or
+commit decision is left behind."""
 
 import subprocess
 import unittest
@@ -56,6 +58,33 @@ def counter(server, name):
         with c.cursor() as cur:
             cur.execute(f"SHOW GLOBAL STATUS LIKE '{name}'")
             return int(cur.fetchone()[1])
+
+
+MASTERS = ("s0-master", "s1-master")
+
+
+def reads(server):
+    return counter(server, "Com_select") + counter(server, "Com_stmt_execute")
+
+
+def prepared_xa(server):
+    """shardgate's XA branches (format id 21319) left prepared on that server."""
+    with harness.pymysql_connect(harness.cluster().port(server), database=None) as c:
+        with c.cursor() as cur:
+            cur.execute("XA RECOVER")
+            return [r for r in cur.fetchall() if r[0] == 21319]
+
+
+def commit_decisions():
+    """The 'commit' rows of shardgate.xa_log on each master (a committed cross-shard transaction
+    deletes its own)."""
+    out = {}
+    for master in MASTERS:
+        with harness.pymysql_connect(harness.cluster().port(master), database=None) as c:
+            with c.cursor() as cur:
+                cur.execute("SELECT gtrid FROM shardgate.xa_log WHERE decision = 'commit'")
+                out[master] = {r[0] for r in cur.fetchall()}
+    return out
 
 
 class ShardedSysbenchTest(harness.ShardgateTestCase):
@@ -145,17 +174,36 @@ class ShardedSysbenchTest(harness.ShardgateTestCase):
         return through, direct
 
     def test_read_only_ranges_span_shards(self):
-        # Transactions that span shards come with XA (not yet): --skip_trx sends no BEGIN/COMMIT.
+        # Each BEGIN ... COMMIT reads both shards; reads inside a transaction run on the masters.
         for mode in ("auto", "disable"):
-            before = [counter(s, "Com_select") + counter(s, "Com_stmt_execute")
-                      for s in ("s0-replica1", "s1-replica1")]
-            self.run_workload("oltp_read_only", f"--db-ps-mode={mode}", "--skip_trx=on")
-            after = [counter(s, "Com_select") + counter(s, "Com_stmt_execute")
-                     for s in ("s0-replica1", "s1-replica1")]
+            before = [reads(s) for s in MASTERS]
+            self.run_workload("oltp_read_only", f"--db-ps-mode={mode}")
+            after = [reads(s) for s in MASTERS]
             self.assertGreater(after[0] - before[0], 100, mode)
             self.assertGreater(after[1] - before[1], 100, mode)
         through, direct = self.checksums()
         self.assertEqual(through, direct)
+
+    def test_read_write(self):
+        # BEGIN ... COMMIT over both shards: atomic cross-shard transactions (XA). sysbench sends
+        # BEGIN and COMMIT as prepared statements with --db-ps-mode=auto, as text with disable.
+        before = commit_decisions()
+        for mode in ("auto", "disable"):
+            reads_before = [reads(s) for s in MASTERS]
+            xa_before = sum(counter(s, "Com_xa_prepare") for s in MASTERS)
+            stats = self.run_workload("oltp_read_write", f"--db-ps-mode={mode}")
+            self.assertGreater(stats["transactions"], 0, mode)
+            reads_after = [reads(s) for s in MASTERS]
+            self.assertGreater(reads_after[0] - reads_before[0], 100, mode)
+            self.assertGreater(reads_after[1] - reads_before[1], 100, mode)
+            xa_prepared = sum(counter(s, "Com_xa_prepare") for s in MASTERS) - xa_before
+            # Nearly every transaction spans both shards and commits in two phases.
+            self.assertGreater(xa_prepared, stats["transactions"] // 2, mode)
+        through, direct = self.checksums()
+        self.assertEqual(through, direct)
+        for master in MASTERS:
+            self.assertEqual(prepared_xa(master), [], master)
+            self.assertEqual(commit_decisions()[master] - before[master], set(), master)
 
 
 if __name__ == "__main__":

@@ -162,9 +162,9 @@ TEST(PlanInsert, SplitNeedsUsableSpans) {
   Plan p = plan(bad, {}, sql);
   EXPECT_EQ(summary(p), "reject 1235 42000");
   EXPECT_NE(p.errorMessage.find("could not be split"), std::string::npos);
-  // In a transaction, a split INSERT is cross-shard.
+  // In a transaction too (every master it reaches joins the transaction).
   sql::Statement good = Insert("users", {"id"}, {{I(1)}, {I(6000000)}}, sql);
-  EXPECT_EQ(summary(plan(good, inTransaction("s0"), sql)), "reject 1235 42000");
+  EXPECT_EQ(summary(plan(good, inTransaction("s0"), sql)), "multi s0,s1 master");
 }
 
 TEST(PlanInsert, InsertSelect) {
