@@ -38,6 +38,7 @@ class AdminConnection {
   awaitable<QueryResult> query(std::string sql) {
     QueryResult out;
     Bytes payload;
+    payload.reserve(sql.size() + 1);
     payload.push_back(static_cast<uint8_t>(protocol::Command::kQuery));
     payload.insert(payload.end(), sql.begin(), sql.end());
     if (!co_await stream_->writePacket(payload, 0)) co_return lost(out);
@@ -204,15 +205,21 @@ awaitable<size_t> recoverXaOnce(ProxyContext& ctx) {
   };
 
   size_t resolved = 0;
+  bool everyMaster = true;               // every master answered XA RECOVER
+  std::set<std::string> stillPrepared;   // gtrids with a branch left prepared somewhere
   for (const shardmap::Shard& shard : map->shards()) {
     const std::string key = shard.master.str();
     AdminConnection* master = co_await connection(key);
-    if (!master) continue;
+    if (!master) {
+      everyMaster = false;
+      continue;
+    }
     if (auto failure = co_await createLogTable(*master)) {
       spdlog::warn("XA recovery: cannot create {} on shard {} master {}: {}", kXaLogTable,
                    shard.name, key, *failure);
     }
     QueryResult prepared = co_await master->query("XA RECOVER");
+    if (!prepared.ok()) everyMaster = false;
     if (!prepared.ok()) {
       if (prepared.error) {
         spdlog::warn("XA recovery: XA RECOVER on {}: {}", key, prepared.error->message);
@@ -226,6 +233,7 @@ awaitable<size_t> recoverXaOnce(ProxyContext& ctx) {
       std::optional<std::string> decision;
       if (coordinator) decision = co_await decide(*coordinator, branch->gtrid);
       if (!decision) {
+        stillPrepared.insert(branch->gtrid);
         spdlog::info("XA recovery: {} on {} undecided for now (coordinator {})", branch->gtrid, key,
                      branch->coordinator);
         continue;
@@ -240,6 +248,7 @@ awaitable<size_t> recoverXaOnce(ProxyContext& ctx) {
                      commit ? "committed" : "rolled back", branch->bqual, branch->gtrid, shard.name,
                      key);
       } else {
+        stillPrepared.insert(branch->gtrid);
         spdlog::warn("XA recovery: cannot {} {} on {}: {}", commit ? "commit" : "roll back",
                      branch->gtrid, key, done.lost ? "lost connection" : done.error->message);
       }
@@ -247,6 +256,28 @@ awaitable<size_t> recoverXaOnce(ProxyContext& ctx) {
     // Fences older than an hour protect nothing any more.
     co_await master->query(std::string("DELETE FROM ") + kXaLogTable +
                            " WHERE decision = 'abort' AND created < NOW() - INTERVAL 1 HOUR");
+  }
+  // A 'commit' row is needed while a branch of its transaction may be prepared: the committing
+  // session deletes it, recovery does when it had to finish the branches itself. Only when every
+  // master was seen, and with a minute's margin for commits in flight.
+  if (everyMaster) {
+    std::string keep;
+    for (const std::string& g : stillPrepared) {
+      if (!keep.empty()) keep += ", ";
+      keep += quoted(g);
+    }
+    for (const shardmap::Shard& shard : map->shards()) {
+      AdminConnection* master = co_await connection(shard.master.str());
+      if (!master) continue;
+      std::string cleanup = std::string("DELETE FROM ") + kXaLogTable +
+                            " WHERE decision = 'commit' AND created < NOW() - INTERVAL 1 MINUTE";
+      if (!keep.empty()) {
+        cleanup += " AND gtrid NOT IN (";
+        cleanup += keep;
+        cleanup += ')';
+      }
+      co_await master->query(std::move(cleanup));
+    }
   }
   for (auto& [key, c] : conns) {
     if (c) c->close();
