@@ -109,6 +109,9 @@ class ClientSession {
                                       std::string_view sql);
   awaitable<bool> runOnMasters(const plan::Plan& plan, std::string_view sql, bool transactional);
   awaitable<bool> relayMerged(const plan::Plan& plan, const PacketStream::Packet& cmd);
+  // Multi-statement queries spanning shards (multi_statements.cpp).
+  awaitable<bool> runMultiStatements(const std::vector<std::string_view>& pieces);
+  void markMoreResults(protocol::Bytes& terminator) const;
   struct Work {  // one server's command of a multi-shard statement
     Link* link;
     protocol::Bytes payload;

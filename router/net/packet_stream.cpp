@@ -102,6 +102,10 @@ awaitable<PacketStream::ReadStatus> PacketStream::readPacket(Packet& out) {
 }
 
 awaitable<bool> PacketStream::write(protocol::ByteSpan bytes) {
+  if (capture_) {
+    capture_->insert(capture_->end(), bytes.begin(), bytes.end());
+    co_return true;
+  }
   boost::system::error_code ec;
   auto data = asio::buffer(bytes.data(), bytes.size());
   if (tls_) {

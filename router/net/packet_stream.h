@@ -54,6 +54,9 @@ class PacketStream {
   awaitable<bool> fill(size_t want = 0);
   // Releases memory a large packet made the buffer grow to, once nothing is buffered.
   void shrinkIfIdle();
+  // While set, write() appends to `sink` instead of sending (the bytes of one statement of a
+  // multi-statement query, renumbered before they are sent).
+  void captureWrites(protocol::Bytes* sink) { capture_ = sink; }
 
  private:
   void makeRoom(size_t want);
@@ -66,6 +69,7 @@ class PacketStream {
   size_t start_ = 0;
   size_t end_ = 0;
   protocol::Bytes assembled_;  // a split payload, put together
+  protocol::Bytes* capture_ = nullptr;
 };
 
 }  // namespace sg::net

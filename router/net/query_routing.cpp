@@ -223,25 +223,27 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
 
   sql::Statement stmt = sql::classify(sql);
   if (stmt.multipleStatements) {
-    // Several statements in one COM_QUERY: fine when all of them go to one shard's master.
+    // Several statements in one COM_QUERY: passed on whole when all of them go to one shard's
+    // master (and when the client did not enable multi-statements: that server refuses them).
+    std::vector<std::string_view> pieces = splitStatements(sql);
     std::optional<std::string> shard;
-    for (std::string_view piece : splitStatements(sql)) {
+    bool oneShard = true;
+    for (std::string_view piece : pieces) {
       sql::Statement one = sql::classify(piece);
       plan::Plan p = plan::planStatement(one, piece, *map, pc);
-      bool single = p.route == plan::RouteKind::kSingle && !one.multipleStatements;
+      bool single = p.route == plan::RouteKind::kSingle && !one.multipleStatements &&
+                    !isTransactionControl(one.type);
       if (!single || (shard && *shard != p.shards[0])) {
-        co_return co_await sendError(
-            client_, 1, caps_, plan::kErrNotSupported, "42000",
-            p.route == plan::RouteKind::kReject
-                ? p.errorMessage
-                : "unsupported: a multi-statement query whose statements go to different shards "
-                  "(send them one by one)");
+        oneShard = false;
+        break;
       }
       shard = p.shards[0];
     }
+    if (!oneShard && (caps_ & cap::kMultiStatements)) co_return co_await runMultiStatements(pieces);
     const shardmap::Shard* target = shard ? map->findShard(*shard) : &map->defaultShard();
     Link* link = co_await linkFor(target ? *target : map->defaultShard(), true);
     if (!link) co_return true;
+    if (!co_await joinTransaction(*link)) co_return client_.isOpen();
     use(link);
     bool ok = co_await forward(cmd);
     noteStatus(tracker_.lastStatus());

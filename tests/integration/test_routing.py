@@ -10,6 +10,7 @@ import time
 import unittest
 
 import MySQLdb
+import MySQLdb.constants.CLIENT
 
 import harness
 import rawproto
@@ -163,6 +164,33 @@ class RoutingTest(harness.ShardgateTestCase):
                 # Streaming merges hold one row per shard: no limit.
                 cur.execute(f"SELECT name FROM users WHERE id IN ({keys}) ORDER BY id FOR UPDATE")
                 self.assertEqual(len(cur.fetchall()), 5)
+
+    def test_multi_statement_query_across_shards(self):
+        flags = MySQLdb.constants.CLIENT.MULTI_STATEMENTS | MySQLdb.constants.CLIENT.MULTI_RESULTS
+        with contextlib.closing(self.connect(client_flag=flags)) as c:
+            cur = c.cursor()
+            cur.execute(f"INSERT INTO users (id, name) VALUES (90, 'ms0'); "
+                        f"INSERT INTO users (id, name) VALUES ({S1_KEY + 90}, 'ms1'); "
+                        f"SELECT name FROM users WHERE id IN (90, {S1_KEY + 90}) ORDER BY name; "
+                        f"SELECT COUNT(*) FROM users WHERE name LIKE 'ms%'")
+            results = []
+            while True:
+                results.append(cur.fetchall() if cur.description else cur.rowcount)
+                if not cur.nextset():
+                    break
+            self.assertEqual(results, [1, 1, (("ms0",), ("ms1",)), ((2,),)])
+            # The first error ends the response; the statements before it ran.
+            with self.assertRaises(MySQLdb.MySQLError) as cm:
+                cur.execute(f"UPDATE users SET name = 'ms2' WHERE id = 90; "
+                            f"SELECT nope FROM users; "
+                            f"UPDATE users SET name = 'ms3' WHERE id = {S1_KEY + 90}")
+                while cur.nextset():
+                    pass
+            self.assertEqual(cm.exception.args[0], 1054)
+        self.assertEqual(rows_on("s0-master", "SELECT name FROM app.users WHERE id = 90"),
+                         (("ms2",),))
+        self.assertEqual(rows_on("s1-master", f"SELECT name FROM app.users WHERE id = {S1_KEY + 90}"),
+                         (("ms1",),))
 
     def test_refusals(self):
         with contextlib.closing(self.connect()) as c, c.cursor() as cur:
