@@ -132,6 +132,7 @@ awaitable<ClientSession::LinkResult> ClientSession::openLink(const shardmap::Sha
   link.threadId = r.greeting.connectionId;
   link.scramble = r.greeting.authData;
   link.plugin = r.greeting.authPlugin;
+  link.epoch = ++linkEpochs_;
   // A new connection to a server has none of the session's prepared statements.
   for (auto& [id, ps] : prepared_) {
     ps.onServer.erase(link.key);

@@ -86,6 +86,7 @@ class ClientSession {
     uint32_t threadId = 0;
     std::string scramble;
     std::string plugin;
+    uint64_t epoch = 0;  // which connection to that server (a reconnect gets a new one)
   };
   struct LinkResult {
     Link* link = nullptr;
@@ -186,6 +187,7 @@ class ClientSession {
                                       protocol::ByteSpan payload, size_t index);
   std::map<uint32_t, PreparedStatement> prepared_;
   uint32_t nextStatementId_ = 1;
+  uint64_t linkEpochs_ = 0;
   uint32_t lastPrepared_ = 0;
   awaitable<bool> initDb(const PacketStream::Packet& cmd);
   struct Drained {
@@ -199,6 +201,7 @@ class ClientSession {
   // Transactions across shards (transactions.cpp).
   struct Participant {
     Link* link = nullptr;
+    uint64_t epoch = 0;     // the connection that joined (a reconnect is not a participant)
     bool prepared = false;  // XA PREPARE succeeded
   };
   struct Transaction {
@@ -215,6 +218,7 @@ class ClientSession {
   };
   awaitable<Silent> runSilently(Link& link, std::string sql);
   bool isParticipant(const Link& link) const;
+  bool participantLost() const;
   // Makes `link` part of the open transaction (no-op outside one); false after sending an ERR.
   awaitable<bool> joinTransaction(Link& link);
   awaitable<void> rollbackParticipants();

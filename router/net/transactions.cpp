@@ -98,13 +98,29 @@ awaitable<ClientSession::Silent> ClientSession::runSilently(Link& link, std::str
 
 bool ClientSession::isParticipant(const Link& link) const {
   for (const auto& p : txn_.participants) {
-    if (p.link == &link) return true;
+    if (p.link == &link && p.epoch == link.epoch) return true;
+  }
+  return false;
+}
+
+bool ClientSession::participantLost() const {
+  for (const auto& p : txn_.participants) {
+    if (!p.link->stream->isOpen() || p.link->epoch != p.epoch) return true;
   }
   return false;
 }
 
 awaitable<bool> ClientSession::joinTransaction(Link& link) {
   if (!inTransaction_ || isParticipant(link)) co_return true;
+  if (participantLost()) {
+    // A participant's connection went away (and maybe came back, without the transaction):
+    // what it did is gone, so the whole transaction is.
+    co_await rollbackParticipants();
+    co_await sendError(client_, 1, caps_, protocol::err::kXaRollback, "XA100",
+                       "shardgate: a connection of this transaction was lost; the transaction "
+                       "was rolled back");
+    co_return false;
+  }
   std::string begin;
   if (txn_.participants.empty()) {
     // The coordinator: a plain transaction (started by the server itself under autocommit=0).
@@ -132,7 +148,7 @@ awaitable<bool> ClientSession::joinTransaction(Link& link) {
       co_return false;
     }
   }
-  txn_.participants.push_back({&link});
+  txn_.participants.push_back({&link, link.epoch, false});
   // Savepoints taken before this server joined mark its empty start.
   for (const std::string& name : txn_.savepoints) {
     Silent r = co_await runSilently(link, "SAVEPOINT `" + name + "`");
@@ -155,7 +171,7 @@ std::string ClientSession::newGtrid(const std::string& coordinatorKey) {
 awaitable<void> ClientSession::rollbackParticipants() {
   for (size_t i = 0; i < txn_.participants.size(); ++i) {
     Link& link = *txn_.participants[i].link;
-    if (!link.stream->isOpen()) continue;
+    if (!link.stream->isOpen() || link.epoch != txn_.participants[i].epoch) continue;
     if (i == 0) {
       co_await runSilently(link, "ROLLBACK");
       continue;
@@ -178,7 +194,7 @@ awaitable<std::optional<protocol::ErrPacket>> ClientSession::commitParticipants(
         "shardgate: the cross-shard transaction was rolled back: " + link.name + ": " + why};
   };
   for (const auto& p : txn_.participants) {
-    if (!p.link->stream->isOpen()) {
+    if (!p.link->stream->isOpen() || p.link->epoch != p.epoch) {
       auto err = rolledBack(*p.link, "the connection was lost during the transaction");
       co_await rollbackParticipants();
       co_return err;
@@ -300,6 +316,14 @@ awaitable<bool> ClientSession::transactionControl(std::string_view sql,
     case T::kCommit:
     case T::kRollback: {
       const bool commit = stmt.type == T::kCommit;
+      if (participantLost()) {
+        co_await rollbackParticipants();
+        endTransaction(stmt.chain);
+        if (!commit) co_return co_await replyLocalOk();
+        co_return co_await sendError(client_, 1, caps_, protocol::err::kXaRollback, "XA100",
+                                     "shardgate: a connection of this transaction was lost; the "
+                                     "transaction was rolled back");
+      }
       if (txn_.participants.size() == 1) {
         // One server: its own COMMIT / ROLLBACK.
         Link& link = *txn_.participants.front().link;
@@ -366,6 +390,12 @@ awaitable<bool> ClientSession::transactionControl(std::string_view sql,
 }
 
 awaitable<std::optional<protocol::ErrPacket>> ClientSession::finishCommit() {
+  if (participantLost()) {
+    co_await rollbackParticipants();
+    co_return protocol::ErrPacket{protocol::err::kXaRollback, "XA100",
+                                  "shardgate: a connection of this transaction was lost; the "
+                                  "transaction was rolled back"};
+  }
   if (txn_.participants.size() == 1) {
     Link& link = *txn_.participants.front().link;
     Silent r = co_await runSilently(link, "COMMIT");

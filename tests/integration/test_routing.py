@@ -171,8 +171,9 @@ class RoutingTest(harness.ShardgateTestCase):
             cur = c.cursor()
             cur.execute(f"INSERT INTO users (id, name) VALUES (90, 'ms0'); "
                         f"INSERT INTO users (id, name) VALUES ({S1_KEY + 90}, 'ms1'); "
-                        f"SELECT name FROM users WHERE id IN (90, {S1_KEY + 90}) ORDER BY name; "
-                        f"SELECT COUNT(*) FROM users WHERE name LIKE 'ms%'")
+                        f"SELECT name FROM users WHERE id IN (90, {S1_KEY + 90}) ORDER BY name "
+                        f"FOR UPDATE; "  # (the masters: the replicas may lag)
+                        f"/* shardgate: master */ SELECT COUNT(*) FROM users WHERE name LIKE 'ms%'")
             results = []
             while True:
                 results.append(cur.fetchall() if cur.description else cur.rowcount)
