@@ -26,6 +26,7 @@
 
 #include "router/net/client_session_impl.h"
 #include "router/net/xa_recovery.h"
+#include "router/sql/literal.h"
 
 namespace sg::net {
 
@@ -55,16 +56,6 @@ bool equalsNoCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string quoted(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '\'';
-  return out;
-}
-
 constexpr uint16_t kNoDatabaseSelected = 1046;
 constexpr uint16_t kUnknownDatabase = 1049;
 constexpr uint16_t kNoSuchTable = 1146;
@@ -72,7 +63,7 @@ constexpr uint16_t kNoSuchTable = 1146;
 }  // namespace
 
 std::string ClientSession::xid(size_t branch) const {
-  return quoted(txn_.gtrid) + "," + quoted(std::to_string(branch)) + "," +
+  return sql::quoteString(txn_.gtrid) + "," + sql::quoteString(std::to_string(branch)) + "," +
          std::to_string(kXaFormatId);
 }
 
@@ -203,7 +194,7 @@ awaitable<std::optional<protocol::ErrPacket>> ClientSession::commitParticipants(
   Link& coordinator = *txn_.participants.front().link;
   // 1. The decision row, inside the coordinator's transaction (locked until it commits).
   const std::string decisionRow = std::string("INSERT INTO ") + kXaLogTable +
-                                  " (gtrid, decision) VALUES (" + quoted(txn_.gtrid) +
+                                  " (gtrid, decision) VALUES (" + sql::quoteString(txn_.gtrid) +
                                   ", 'commit')";
   Silent r = co_await runSilently(coordinator, decisionRow);
   if (r.error && (r.error->code == kNoSuchTable || r.error->code == kUnknownDatabase ||
@@ -266,7 +257,7 @@ awaitable<std::optional<protocol::ErrPacket>> ClientSession::commitParticipants(
   // 5. The log row is only needed while a branch may still be prepared.
   if (all) {
     r = co_await runSilently(coordinator, std::string("DELETE FROM ") + kXaLogTable +
-                                              " WHERE gtrid = " + quoted(txn_.gtrid));
+                                              " WHERE gtrid = " + sql::quoteString(txn_.gtrid));
     // Under autocommit=0 the DELETE opened the coordinator's next transaction: end it.
     if (!r.lost && !r.error && !autocommit_) r = co_await runSilently(coordinator, "COMMIT");
     if (r.lost || r.error) {
@@ -330,9 +321,9 @@ awaitable<bool> ClientSession::transactionControl(std::string_view sql,
         Silent r = co_await runSilently(link, commit ? "COMMIT" : "ROLLBACK");
         endTransaction(stmt.chain);
         if (r.lost) {
-          co_return co_await sendError(client_, 1, caps_, protocol::err::kServerLost, "HY000",
-                                       "shardgate: lost " + link.name + " during " +
-                                           (commit ? "COMMIT" : "ROLLBACK"));
+          co_return co_await sendError(
+              client_, 1, caps_, protocol::err::kServerLost, "HY000",
+              "shardgate: lost " + link.name + " during " + (commit ? "COMMIT" : "ROLLBACK"));
         }
         if (r.error) {
           co_return co_await sendError(client_, 1, caps_, r.error->code, r.error->sqlState,

@@ -14,6 +14,7 @@
 #include "router/net/client_handshake.h"
 #include "router/net/proxy_context.h"
 #include "router/protocol/messages.h"
+#include "router/sql/literal.h"
 
 namespace sg::net {
 
@@ -110,16 +111,6 @@ awaitable<std::unique_ptr<AdminConnection>> connectAdmin(const ProxyContext& ctx
   co_return std::make_unique<AdminConnection>(std::move(r.stream), r.capabilities);
 }
 
-std::string quoted(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '\'';
-  return out;
-}
-
 constexpr uint16_t kDuplicateKey = 1062;
 
 // Creates the transaction log if it is missing; the reason when that failed.
@@ -174,13 +165,13 @@ std::optional<std::pair<std::string, uint16_t>> splitAddress(const std::string& 
 // nullopt when it can't be known now (coordinator unreachable, a commit still in flight).
 awaitable<std::optional<std::string>> decide(AdminConnection& coordinator,
                                              const std::string& gtrid) {
-  QueryResult r =
-      co_await coordinator.query(std::string("INSERT INTO ") + kXaLogTable +
-                                 " (gtrid, decision) VALUES (" + quoted(gtrid) + ", 'abort')");
+  QueryResult r = co_await coordinator.query(std::string("INSERT INTO ") + kXaLogTable +
+                                             " (gtrid, decision) VALUES (" +
+                                             sql::quoteString(gtrid) + ", 'abort')");
   if (r.ok()) co_return "abort";
   if (r.lost || r.error->code != kDuplicateKey) co_return std::nullopt;
   r = co_await coordinator.query(std::string("SELECT decision FROM ") + kXaLogTable +
-                                 " WHERE gtrid = " + quoted(gtrid));
+                                 " WHERE gtrid = " + sql::quoteString(gtrid));
   if (!r.ok() || r.rows.empty() || !r.rows[0][0]) co_return std::nullopt;
   co_return *r.rows[0][0];
 }
@@ -205,8 +196,8 @@ awaitable<size_t> recoverXaOnce(ProxyContext& ctx) {
   };
 
   size_t resolved = 0;
-  bool everyMaster = true;               // every master answered XA RECOVER
-  std::set<std::string> stillPrepared;   // gtrids with a branch left prepared somewhere
+  bool everyMaster = true;              // every master answered XA RECOVER
+  std::set<std::string> stillPrepared;  // gtrids with a branch left prepared somewhere
   for (const shardmap::Shard& shard : map->shards()) {
     const std::string key = shard.master.str();
     AdminConnection* master = co_await connection(key);
@@ -239,8 +230,8 @@ awaitable<size_t> recoverXaOnce(ProxyContext& ctx) {
         continue;
       }
       const bool commit = *decision == "commit";
-      std::string xid =
-          quoted(branch->gtrid) + "," + quoted(branch->bqual) + "," + std::to_string(kXaFormatId);
+      std::string xid = sql::quoteString(branch->gtrid) + "," + sql::quoteString(branch->bqual) +
+                        "," + std::to_string(kXaFormatId);
       QueryResult done = co_await master->query((commit ? "XA COMMIT " : "XA ROLLBACK ") + xid);
       if (done.ok()) {
         ++resolved;
@@ -264,7 +255,7 @@ awaitable<size_t> recoverXaOnce(ProxyContext& ctx) {
     std::string keep;
     for (const std::string& g : stillPrepared) {
       if (!keep.empty()) keep += ", ";
-      keep += quoted(g);
+      keep += sql::quoteString(g);
     }
     for (const shardmap::Shard& shard : map->shards()) {
       AdminConnection* master = co_await connection(shard.master.str());

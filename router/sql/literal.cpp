@@ -76,4 +76,16 @@ Value otherValue(std::string_view written) {
   return v;
 }
 
+std::string quoteString(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back('\'');
+  for (char c : text) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
 }  // namespace sg::sql

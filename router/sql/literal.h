@@ -23,4 +23,8 @@ Value stringValue(std::string content, std::string_view written);
 // A kOther value with the given text.
 Value otherValue(std::string_view written);
 
+// `text` as a single-quoted SQL string literal (quotes and backslashes escaped), for statements
+// shardgate writes itself.
+std::string quoteString(std::string_view text);
+
 }  // namespace sg::sql
