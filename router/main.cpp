@@ -111,6 +111,12 @@ int main(int argc, char** argv) {
   settings.loginTimeout = std::chrono::milliseconds(cfg.listen.loginTimeoutMs);
   settings.allowScatterWrites = cfg.routing.allowScatterWrites;
   settings.maxMergeRows = static_cast<size_t>(cfg.routing.maxMergeRows);
+  settings.monitorUser = cfg.monitor.user;
+  settings.monitorPassword = cfg.monitor.password;
+  settings.monitorInterval = std::chrono::milliseconds(cfg.monitor.intervalMs);
+  settings.monitorMaxLagMs = cfg.monitor.maxLagMs;
+  settings.monitorFailAfter = cfg.monitor.failAfter;
+  settings.monitorHeartbeat = cfg.monitor.heartbeat;
   std::shared_ptr<boost::asio::ssl::context> tls;
   if (cfg.listen.tls) {
     std::string tlsError;

@@ -227,6 +227,7 @@ class ClientSession {
   // BEGIN, COMMIT, ROLLBACK and savepoints (text or prepared), answered by shardgate.
   awaitable<bool> transactionControl(std::string_view sql, const sql::Statement& stmt);
   awaitable<bool> abortAfterPartialWrite(protocol::ErrPacket err);
+  awaitable<void> afterStatementError(uint16_t code);
   awaitable<bool> replyLocalOk();
   void endTransaction(bool chain);
   uint16_t localStatus() const;

@@ -175,16 +175,20 @@ awaitable<bool> ClientSession::stmtExecute(const PacketStream::Packet& cmd) {
     co_return false;
   }
   bool ok = co_await relayResponse(ResponseKind::kStmtExecute);
-  if (!tracker_.lastWasError()) noteStatus(tracker_.lastStatus());
+  if (!tracker_.lastWasError()) {
+    noteStatus(tracker_.lastStatus());
+  } else {
+    co_await afterStatementError(tracker_.lastErrorCode());
+  }
   co_return ok;
 }
 
 // The execute for `link`: the statement prepared there, its long data replayed, the request
 // re-encoded with that server's statement id (and the types if it has not seen them).
 awaitable<std::optional<Bytes>> ClientSession::executeFor(PreparedStatement& ps,
-                                                         const protocol::ExecuteRequest& req,
-                                                         ByteSpan payload, Link& link,
-                                                         uint32_t clientId) {
+                                                          const protocol::ExecuteRequest& req,
+                                                          ByteSpan payload, Link& link,
+                                                          uint32_t clientId) {
   if (!co_await ensurePrepared(ps, link, false, clientId)) co_return std::nullopt;
   BackendStatement& bs = ps.onServer[link.key];
   for (Bytes chunk : ps.longDataChunks) {  // COM_STMT_SEND_LONG_DATA, replayed where it runs
@@ -204,8 +208,8 @@ awaitable<std::optional<Bytes>> ClientSession::executeFor(PreparedStatement& ps,
 // writes summed). A split multi-row INSERT and cursors across shards are not supported yet.
 awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
                                                const protocol::ExecuteRequest& req,
-                                               const PacketStream::Packet& cmd,
-                                               const plan::Plan& p, uint32_t clientId) {
+                                               const PacketStream::Packet& cmd, const plan::Plan& p,
+                                               uint32_t clientId) {
   if ((req.flags & 0x07) != 0) {
     co_return co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
                                  "unsupported: a prepared cursor whose execution spans shards; use "
@@ -262,7 +266,8 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
       co_return co_await sendError(client_, 1, caps_, protocol::err::kWrongArguments, "HY000",
                                    "Incorrect arguments to LIMIT");
     }
-    for (uint16_t i = 0; i < ps.params; ++i) opts.params.push_back(boundLiteral(req, cmd.payload, i));
+    for (uint16_t i = 0; i < ps.params; ++i)
+      opts.params.push_back(boundLiteral(req, cmd.payload, i));
   }
   co_return co_await scatterRead(work, std::move(opts));
 }
@@ -285,8 +290,7 @@ plan::MergeExpr ClientSession::boundLiteral(const protocol::ExecuteRequest& req,
 // The id of `sql` prepared on `link` for `ps` (prepared on first use); nullopt after an error
 // went to the client, or when the link was lost (`lost`).
 awaitable<std::optional<uint32_t>> ClientSession::preparePiece(PreparedStatement& ps, Link& link,
-                                                               const std::string& sql,
-                                                               bool& lost) {
+                                                               const std::string& sql, bool& lost) {
   auto& prepared = ps.pieces[link.key];
   auto found = prepared.find(sql);
   if (found == prepared.end()) {
@@ -353,8 +357,8 @@ awaitable<bool> ClientSession::stmtCommand(const PacketStream::Packet& cmd) {
       auto server = links_.find(ps.lastServer);
       auto bs = ps.onServer.find(ps.lastServer);
       if (server == links_.end() || bs == ps.onServer.end()) {
-        co_return co_await sendError(client_, 1, caps_, protocol::err::kUnknownStmtHandler,
-                                     "HY000", "statement not executed (no open cursor)");
+        co_return co_await sendError(client_, 1, caps_, protocol::err::kUnknownStmtHandler, "HY000",
+                                     "statement not executed (no open cursor)");
       }
       protocol::patchStatementId(payload, bs->second.id);
       use(&server->second);
@@ -385,7 +389,8 @@ awaitable<bool> ClientSession::stmtCommand(const PacketStream::Packet& cmd) {
         for (auto& [sql, id] : pieces) {
           protocol::patchStatementId(payload, id);
           if (!co_await link->second.stream->writePacket(payload, 0)) continue;
-          if (command == Command::kStmtReset) co_await drain(*link->second.stream, ResponseKind::kSingle);
+          if (command == Command::kStmtReset)
+            co_await drain(*link->second.stream, ResponseKind::kSingle);
         }
       }
       ps.longDataChunks.clear();

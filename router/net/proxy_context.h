@@ -1,7 +1,8 @@
 #pragma once
 // What every client session of one shardgate process shares: settings, the accounts, the
-// current shard map (an immutable snapshot, swapped atomically on reload), what the backends
-// announced about themselves, and connection counters. Thread-safe.
+// current shard map (an immutable snapshot, swapped atomically on reload), the health monitor's
+// latest snapshot (same), what the backends announced about themselves, and connection
+// counters. Thread-safe.
 
 #include <atomic>
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "router/health/health_snapshot.h"
 #include "router/net/authenticator.h"
 #include "router/net/session_registry.h"
 #include "shardmap/shard_map.h"
@@ -30,6 +32,13 @@ struct ProxySettings {
   std::chrono::milliseconds loginTimeout{10000};  // greeting to OK, for clients
   bool allowScatterWrites = false;                // [routing] allow_scatter_writes
   size_t maxMergeRows = 1000000;                  // [routing] max_merge_rows
+  // [monitor]: the health checks' account and rhythm.
+  std::string monitorUser;
+  std::string monitorPassword;
+  std::chrono::milliseconds monitorInterval{100};
+  int64_t monitorMaxLagMs = 1000;  // a shard's own max_lag_ms overrides it
+  uint32_t monitorFailAfter = 3;
+  bool monitorHeartbeat = true;
 };
 
 // What the default shard's master said in its greeting; clients are offered the same.
@@ -59,6 +68,14 @@ class ProxyContext {
   std::shared_ptr<const shardmap::ShardMap> shardMap() const { return std::atomic_load(&map_); }
   void setShardMap(std::shared_ptr<const shardmap::ShardMap> m) { std::atomic_store(&map_, std::move(m)); }
 
+  // The monitor's latest view of the servers; nullptr until its first round.
+  std::shared_ptr<const health::HealthSnapshot> healthSnapshot() const {
+    return std::atomic_load(&health_);
+  }
+  void setHealthSnapshot(std::shared_ptr<const health::HealthSnapshot> h) {
+    std::atomic_store(&health_, std::move(h));
+  }
+
   ServerIdentity identity() const {
     std::lock_guard lock(identityMutex_);
     return identity_;
@@ -87,6 +104,7 @@ class ProxyContext {
   std::shared_ptr<Authenticator> auth_;
   std::shared_ptr<const shardmap::ShardMap> map_;
   std::shared_ptr<boost::asio::ssl::context> tls_;
+  std::shared_ptr<const health::HealthSnapshot> health_;
   SessionRegistry sessions_;
   mutable std::mutex identityMutex_;
   ServerIdentity identity_;

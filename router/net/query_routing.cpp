@@ -181,9 +181,9 @@ awaitable<ClientSession::Link*> ClientSession::linkFor(const shardmap::Shard& sh
   for (const auto& set : state_.replay()) {
     std::string error;
     if (!co_await sendSilently(*r.link, set, error)) {
-      co_await sendError(client_, 1, caps_, protocol::err::kConnectToBackend, "HY000",
-                         "shardgate: cannot apply the session's settings on " + r.link->name +
-                             ": " + error);
+      co_await sendError(
+          client_, 1, caps_, protocol::err::kConnectToBackend, "HY000",
+          "shardgate: cannot apply the session's settings on " + r.link->name + ": " + error);
       r.link->stream->close();
       co_return nullptr;
     }
@@ -203,7 +203,7 @@ plan::PlanContext ClientSession::planContext() const {
 }
 
 awaitable<ClientSession::Link*> ClientSession::linkForSingle(const plan::Plan& p,
-                                                            const shardmap::ShardMap& map) {
+                                                             const shardmap::ShardMap& map) {
   const shardmap::Shard* shard = map.findShard(p.shards[0]);
   if (!shard) {
     co_await sendError(client_, 1, caps_, plan::kErrUnknownShard, "HY000",
@@ -259,10 +259,10 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
   if (txn_.participants.size() > 1 &&
       (stmt.type == sql::StatementType::kDdl || stmt.type == sql::StatementType::kLockTables)) {
     // It would commit one participant by itself.
-    co_return co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
-                                 "unsupported in a cross-shard transaction: " +
-                                     std::string(sql::toString(stmt.type)) +
-                                     " (it commits implicitly); COMMIT or ROLLBACK first");
+    co_return co_await sendError(
+        client_, 1, caps_, plan::kErrNotSupported, "42000",
+        "unsupported in a cross-shard transaction: " + std::string(sql::toString(stmt.type)) +
+            " (it commits implicitly); COMMIT or ROLLBACK first");
   }
   if (concernsLastStatement(stmt, sql) && !stmt.error) {
     // LAST_INSERT_ID(), FOUND_ROWS(), @@warning_count, SHOW WARNINGS ...: the connection that ran
@@ -281,7 +281,11 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
       if (!link) co_return true;  // the error went to the client
       use(link);
       bool ok = co_await forward(cmd);
-      if (!tracker_.lastWasError()) noteStatus(tracker_.lastStatus());
+      if (!tracker_.lastWasError()) {
+        noteStatus(tracker_.lastStatus());
+      } else {
+        co_await afterStatementError(tracker_.lastErrorCode());
+      }
       co_return ok;
     }
     case plan::RouteKind::kMulti:
@@ -391,6 +395,7 @@ awaitable<bool> ClientSession::writeOnEach(std::vector<Work>& work, ResponseKind
     }
     if (d.error) {
       auto err = protocol::ErrPacket::parse(d.last, caps_);
+      if (err && !own && !applied) co_await afterStatementError(err->code);
       if (err && (own || (transactional && applied))) {
         err->message = "shard " + w.link->shard + ": " + err->message;
         if (own) {

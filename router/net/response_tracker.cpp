@@ -51,6 +51,7 @@ void ResponseTracker::start(ResponseKind kind, uint32_t capabilities) {
   doneAfterContinuation_ = false;
   remaining_ = 0;
   lastWasError_ = false;
+  lastErrorCode_ = 0;
   switch (kind) {
     case ResponseKind::kQuery:
     case ResponseKind::kStmtExecute:
@@ -69,6 +70,11 @@ void ResponseTracker::start(ResponseKind kind, uint32_t capabilities) {
       state_ = State::kIdle;
       break;
   }
+}
+
+void ResponseTracker::noteError(protocol::ByteSpan prefix) {
+  lastWasError_ = true;
+  lastErrorCode_ = prefix.size() >= 3 ? static_cast<uint16_t>(prefix[1] | (prefix[2] << 8)) : 0;
 }
 
 void ResponseTracker::resumeAfterLocalInfile() {
@@ -140,7 +146,7 @@ ResponseTracker::Step ResponseTracker::classify(uint32_t length, ByteSpan prefix
 
     case State::kSingle:
       state_ = State::kIdle;
-      if (first == 0xFF) lastWasError_ = true;
+      if (first == 0xFF) noteError(prefix);
       if (first == 0x00 && !prefix.empty()) {
         uint16_t s;
         if (okStatusFlags(prefix, s)) lastStatus_ = s;
@@ -150,7 +156,7 @@ ResponseTracker::Step ResponseTracker::classify(uint32_t length, ByteSpan prefix
     case State::kResultStart: {
       if (prefix.empty()) return Step::kMalformed;
       if (first == 0xFF) {
-        lastWasError_ = true;
+        noteError(prefix);
         state_ = State::kIdle;
         return Step::kDone;
       }
@@ -189,7 +195,7 @@ ResponseTracker::Step ResponseTracker::classify(uint32_t length, ByteSpan prefix
 
     case State::kColumns:
       if (first == 0xFF) {  // cannot start a column definition ("def" catalog): an error
-        lastWasError_ = true;
+        noteError(prefix);
         state_ = State::kIdle;
         return Step::kDone;
       }
@@ -198,7 +204,7 @@ ResponseTracker::Step ResponseTracker::classify(uint32_t length, ByteSpan prefix
 
     case State::kColumnsEof: {
       if (first == 0xFF) {
-        lastWasError_ = true;
+        noteError(prefix);
         state_ = State::kIdle;
         return Step::kDone;
       }
@@ -219,7 +225,7 @@ ResponseTracker::Step ResponseTracker::classify(uint32_t length, ByteSpan prefix
 
     case State::kRows: {
       if (first == 0xFF && length < protocol::kMaxPacketPayload) {
-        lastWasError_ = true;
+        noteError(prefix);
         state_ = State::kIdle;
         return Step::kDone;
       }

@@ -47,6 +47,7 @@ class ResponseTracker {
   // Status flags of the last OK/EOF seen (for transaction state tracking).
   uint16_t lastStatus() const { return lastStatus_; }
   bool lastWasError() const { return lastWasError_; }
+  uint16_t lastErrorCode() const { return lastErrorCode_; }  // of that ERR (0 if unknown)
 
  private:
   enum class State : uint8_t {
@@ -77,6 +78,8 @@ class ResponseTracker {
   bool doneAfterContinuation_ = false;
   uint16_t lastStatus_ = 0;
   bool lastWasError_ = false;
+  uint16_t lastErrorCode_ = 0;
+  void noteError(protocol::ByteSpan prefix);
 };
 
 // Reads the status flags of an OK packet (header 0x00 or 0xFE) from its first bytes; nullopt-like

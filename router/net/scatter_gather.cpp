@@ -215,6 +215,10 @@ awaitable<bool> ClientSession::scatterRead(std::vector<Work>& work, ScatterOptio
     }
   } else {
     Bytes err = shardError(*failed);
+    if (failed->error && failed->error->size() >= 3) {
+      co_await afterStatementError(
+          static_cast<uint16_t>((*failed->error)[1] | ((*failed->error)[2] << 8)));
+    }
     spdlog::debug("client {}: cross-shard read failed on {}", client_.peer(), failed->link->name);
     co_await finishResponses(responses, opts.kind, deprecateEof);
     co_return co_await client_.writePacket(err, 1);
@@ -284,6 +288,10 @@ awaitable<bool> ClientSession::scatterRead(std::vector<Work>& work, ScatterOptio
   co_await finishResponses(responses, opts.kind, deprecateEof);
   if (!ok) co_return false;  // the client is gone
   if (emit.error) {
+    if (emit.error->size() >= 3) {
+      co_await afterStatementError(
+          static_cast<uint16_t>((*emit.error)[1] | ((*emit.error)[2] << 8)));
+    }
     if (!emit.flushed) {  // nothing reached the client yet: the error alone answers
       co_return co_await client_.writePacket(*emit.error, 1);
     }

@@ -1,5 +1,6 @@
 #include "router/net/server.h"
 
+#include "router/net/monitor.h"
 #include "router/net/xa_recovery.h"
 
 #include <spdlog/spdlog.h>
@@ -82,6 +83,8 @@ void Server::run() {
         // Cross-shard transactions a previous run left prepared are completed (and the log
         // table created) before and while clients are served.
         asio::co_spawn(mainContext(), runXaRecovery(ctx_), asio::detached);
+        // Health checks and replica lag, published as ProxyContext::healthSnapshot().
+        asio::co_spawn(mainContext(), runMonitor(ctx_), asio::detached);
         if (!learned) co_await probeServerIdentity(ctx_, /*retry=*/true);
       },
       asio::detached);

@@ -59,6 +59,10 @@ bool equalsNoCase(std::string_view a, std::string_view b) {
 constexpr uint16_t kNoDatabaseSelected = 1046;
 constexpr uint16_t kUnknownDatabase = 1049;
 constexpr uint16_t kNoSuchTable = 1146;
+constexpr uint16_t kLockDeadlock = 1213;
+constexpr uint16_t kXaRbRollback = 1402;  // XA_RBROLLBACK
+constexpr uint16_t kXaRbTimeout = 1613;
+constexpr uint16_t kXaRbDeadlock = 1614;
 
 }  // namespace
 
@@ -398,6 +402,16 @@ awaitable<std::optional<protocol::ErrPacket>> ClientSession::finishCommit() {
     co_return r.error;
   }
   co_return co_await commitParticipants();
+}
+
+// A deadlock (or an XA branch rolled back by its server) ends the whole transaction on that
+// server, as it would on one server; the other participants must follow, or a later COMMIT
+// would commit their part alone.
+awaitable<void> ClientSession::afterStatementError(uint16_t code) {
+  const bool serverRolledBack =
+      code == kLockDeadlock || code == kXaRbRollback || code == kXaRbTimeout || code == kXaRbDeadlock;
+  if (!serverRolledBack || txn_.participants.empty()) co_return;
+  co_await rollbackParticipants();
 }
 
 // A statement that failed on some shards of a multi-shard transaction after others applied it

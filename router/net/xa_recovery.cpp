@@ -10,105 +10,19 @@
 
 #include <spdlog/spdlog.h>
 
-#include "router/net/backend_connection.h"
-#include "router/net/client_handshake.h"
+#include "router/net/admin_connection.h"
 #include "router/net/proxy_context.h"
-#include "router/protocol/messages.h"
 #include "router/sql/literal.h"
 
 namespace sg::net {
 
 namespace {
 
-using protocol::Bytes;
-using protocol::ByteSpan;
-
-// A text-protocol result, enough for the few statements recovery runs.
-struct QueryResult {
-  bool lost = false;
-  std::optional<protocol::ErrPacket> error;
-  std::vector<std::vector<std::optional<std::string>>> rows;
-  bool ok() const { return !lost && !error; }
-};
-
-class AdminConnection {
- public:
-  AdminConnection(std::unique_ptr<PacketStream> stream, uint32_t caps)
-      : stream_(std::move(stream)), caps_(caps) {}
-
-  awaitable<QueryResult> query(std::string sql) {
-    QueryResult out;
-    Bytes payload;
-    payload.reserve(sql.size() + 1);
-    payload.push_back(static_cast<uint8_t>(protocol::Command::kQuery));
-    payload.insert(payload.end(), sql.begin(), sql.end());
-    if (!co_await stream_->writePacket(payload, 0)) co_return lost(out);
-    PacketStream::Packet pkt;
-    if (co_await stream_->readPacket(pkt) != PacketStream::ReadStatus::kOk || pkt.payload.empty()) {
-      co_return lost(out);
-    }
-    if (pkt.payload[0] == 0xFF) {
-      out.error = protocol::ErrPacket::parse(pkt.payload, caps_);
-      if (!out.error) out.error = protocol::ErrPacket{};
-      co_return out;
-    }
-    if (pkt.payload[0] == 0x00) co_return out;
-    protocol::PayloadReader r(pkt.payload);
-    const uint64_t columns = r.lenenc();
-    if (!r.ok() || columns == 0 || columns > 4096) co_return lost(out);
-    const bool deprecateEof = caps_ & cap::kDeprecateEof;
-    for (uint64_t i = 0; i < columns + (deprecateEof ? 0 : 1); ++i) {
-      if (co_await stream_->readPacket(pkt) != PacketStream::ReadStatus::kOk) co_return lost(out);
-    }
-    for (;;) {
-      if (co_await stream_->readPacket(pkt) != PacketStream::ReadStatus::kOk) co_return lost(out);
-      ByteSpan p = pkt.payload;
-      if (!p.empty() && p[0] == 0xFF) {
-        out.error = protocol::ErrPacket::parse(p, caps_);
-        co_return out;
-      }
-      if (!p.empty() && p[0] == 0xFE && p.size() < (deprecateEof ? 0xFFFFFFu : 9u)) co_return out;
-      protocol::PayloadReader row(p);
-      std::vector<std::optional<std::string>> values;
-      for (uint64_t c = 0; c < columns; ++c) {
-        if (row.peekNull()) {
-          row.u8();
-          values.emplace_back(std::nullopt);
-        } else {
-          values.emplace_back(std::string(row.lenencString()));
-        }
-      }
-      if (!row.ok()) co_return lost(out);
-      out.rows.push_back(std::move(values));
-    }
-  }
-
-  void close() { stream_->close(); }
-
- private:
-  QueryResult& lost(QueryResult& out) {
-    out.lost = true;
-    stream_->close();
-    return out;
-  }
-  std::unique_ptr<PacketStream> stream_;
-  uint32_t caps_;
-};
-
-awaitable<std::unique_ptr<AdminConnection>> connectAdmin(const ProxyContext& ctx,
-                                                         const std::string& host, uint16_t port) {
+// Logs in with the backend account.
+awaitable<std::unique_ptr<AdminConnection>> connectBackendAdmin(const ProxyContext& ctx,
+                                                                std::string host, uint16_t port) {
   const auto& s = ctx.settings();
-  BackendLogin login;
-  login.host = host;
-  login.port = port;
-  login.user = s.backendUser;
-  login.password = s.backendPassword;
-  login.capabilities = kSupportedCapabilities & ~(cap::kSsl | cap::kSessionTrack | cap::kNoSchema |
-                                                  cap::kMultiStatements | cap::kLocalFiles);
-  login.timeout = s.connectTimeout;
-  BackendConnectResult r = co_await connectBackend(login);
-  if (!r.stream) co_return nullptr;
-  co_return std::make_unique<AdminConnection>(std::move(r.stream), r.capabilities);
+  return connectAdmin(std::move(host), port, s.backendUser, s.backendPassword, s.connectTimeout);
 }
 
 constexpr uint16_t kDuplicateKey = 1062;
@@ -152,15 +66,6 @@ std::optional<Branch> parseBranch(const std::vector<std::optional<std::string>>&
   return b;
 }
 
-// Splits "host:port".
-std::optional<std::pair<std::string, uint16_t>> splitAddress(const std::string& key) {
-  size_t colon = key.rfind(':');
-  if (colon == std::string::npos) return std::nullopt;
-  unsigned long port = std::strtoul(key.c_str() + colon + 1, nullptr, 10);
-  if (port == 0 || port > 65535) return std::nullopt;
-  return std::make_pair(key.substr(0, colon), static_cast<uint16_t>(port));
-}
-
 // The transaction's outcome per the coordinator's log, fencing it first: "commit", "abort", or
 // nullopt when it can't be known now (coordinator unreachable, a commit still in flight).
 awaitable<std::optional<std::string>> decide(AdminConnection& coordinator,
@@ -185,7 +90,9 @@ awaitable<size_t> recoverXaOnce(ProxyContext& ctx) {
     auto it = conns.find(key);
     if (it == conns.end()) {
       std::unique_ptr<AdminConnection> c;
-      if (auto addr = splitAddress(key)) c = co_await connectAdmin(ctx, addr->first, addr->second);
+      if (auto addr = splitAddress(key)) {
+        c = co_await connectBackendAdmin(ctx, addr->first, addr->second);
+      }
       if (c) {
         // A commit in flight holds its log row: wait for it only briefly.
         co_await c->query("SET SESSION innodb_lock_wait_timeout = 3");
@@ -280,7 +187,7 @@ awaitable<std::optional<std::string>> ensureXaLogTable(ProxyContext& ctx,
                                                        const std::string& serverKey) {
   auto addr = splitAddress(serverKey);
   std::unique_ptr<AdminConnection> c;
-  if (addr) c = co_await connectAdmin(ctx, addr->first, addr->second);
+  if (addr) c = co_await connectBackendAdmin(ctx, addr->first, addr->second);
   if (!c) co_return "cannot connect to " + serverKey;
   auto failure = co_await createLogTable(*c);
   c->close();

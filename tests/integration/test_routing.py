@@ -262,9 +262,8 @@ class RoutingTest(harness.ShardgateTestCase):
         self.assertEqual(rows_on("s0-master", "SELECT name FROM app.users WHERE id = 41"), (("tx",),))
         self.assertEqual(rows_on("s1-master", f"SELECT name FROM app.users WHERE id = {S1_KEY + 41}"),
                          (("tx",),))
-        for master in ("s0-master", "s1-master"):
-            self.assertEqual(rows_on(master, "XA RECOVER"), ())
-        self.assertEqual(rows_on("s0-master", "SELECT * FROM shardgate.xa_log"), ())
+        # (No XA branch left prepared and no log row left: integration.transactions, which runs
+        # alone, checks that; other tests may be committing across shards right now.)
 
     def prepared(self, c, sql):
         _, reply = c.command(b"\x16" + sql.encode())

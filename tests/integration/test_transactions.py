@@ -325,6 +325,56 @@ class CrossShardTransactionTest(NoXaLeftMixin, harness.ShardgateTestCase):
         self.assertEqual(settled("s1-master"), ((1010, "b3"),))
         self.assert_no_xa_left()
 
+    def test_deadlock_on_one_shard_rolls_back_every_participant(self):
+        # A (coordinator s1, branch on s0) and B (s0 only) deadlock on s0; B holds more locks,
+        # so InnoDB picks A as the victim. A's s1 work must go too: a later COMMIT commits
+        # nothing, as after a deadlock on one server.
+        insert_directly("s0-master", "INSERT INTO txtest.tx_t (id, v) VALUES (1, 'a'), (2, 'b'), "
+                                     "(3, 'c')")
+        insert_directly("s1-master", "INSERT INTO txtest.tx_t (id, v) VALUES (1001, 'x')")
+        a = self.connect()
+        b = self.connect()
+        try:
+            ca, cb = a.cursor(), b.cursor()
+            ca.execute("BEGIN")
+            ca.execute("UPDATE tx_t SET v = 'A' WHERE id = 1001")
+            ca.execute("UPDATE tx_t SET v = 'A' WHERE id = 1")
+            cb.execute("BEGIN")
+            cb.execute("UPDATE tx_t SET v = 'B' WHERE id = 2")
+            cb.execute("UPDATE tx_t SET v = 'B' WHERE id = 3")
+            outcome = {}
+
+            def blocked():
+                try:
+                    ca.execute("UPDATE tx_t SET v = 'A' WHERE id = 2")  # waits for B
+                    outcome["a"] = "ok"
+                except pymysql.err.MySQLError as e:
+                    outcome["a"] = e.args[0]
+
+            t = threading.Thread(target=blocked)
+            t.start()
+            time.sleep(0.3)
+            try:
+                cb.execute("UPDATE tx_t SET v = 'B' WHERE id = 1")  # closes the cycle
+                outcome["b"] = "ok"
+            except pymysql.err.MySQLError as e:
+                outcome["b"] = e.args[0]
+            t.join(timeout=30)
+            self.assertEqual(sorted(outcome.values(), key=str), [1213, "ok"], outcome)
+            victim, survivor = (ca, cb) if outcome["a"] == 1213 else (cb, ca)
+            victim.execute("COMMIT")
+            survivor.execute("COMMIT")
+            if outcome["a"] == 1213:
+                self.assertEqual(settled("s1-master"), ((1001, "x"),))  # A's s1 part is gone
+                self.assertEqual(settled("s0-master"), ((1, "B"), (2, "B"), (3, "B")))
+            else:
+                self.assertEqual(settled("s1-master"), ((1001, "A"),))
+                self.assertEqual(settled("s0-master"), ((1, "A"), (2, "A"), (3, "c")))
+        finally:
+            a.close()
+            b.close()
+        self.assert_no_xa_left()
+
     def test_prepared_statements_join_the_transaction(self):
         p = PreparedClient(self, self.sg.port)
         try:

@@ -1,0 +1,136 @@
+"""The health monitor against the real cluster: heartbeat rows advance on every master and
+replica; a replica whose SQL thread is stopped is reported not fresh, with a lag that grows
+while shardgate keeps writing heartbeats, then fresh again once it runs; read_only flips are
+logged; a killed server is reported down, and up again after its restart. This test stops
+replication on s0-replica1 and kills s1-replica1: ctest runs it alone (RUN_SERIAL).
+"""
+
+import contextlib
+import re
+import subprocess
+import time
+import unittest
+
+import harness
+
+INTERVAL_MS = 100
+# The first report must come within 3 intervals; the margin covers a slow CI machine.
+REPORT_WITHIN_S = 3 * INTERVAL_MS / 1000 + 1.7
+
+
+def server_connect(server):
+    """A direct connection (app account, no shardgate) to one cluster server."""
+    return harness.pymysql_connect(harness.cluster().port(server), database=None,
+                                   autocommit=True)
+
+
+def admin_sql(server, sql):
+    """Runs `sql` on one cluster server as its admin (cluster.sh client)."""
+    subprocess.run([harness.CLUSTER_SH, "client", "--dir", harness.cluster().dir, "--server",
+                    server, "--", "-e", sql], check=True, capture_output=True, timeout=30)
+
+
+def heartbeat_seq(server, shard):
+    with contextlib.closing(server_connect(server)) as c, c.cursor() as cur:
+        cur.execute("SELECT seq FROM shardgate.heartbeat WHERE shard = %s", (shard,))
+        row = cur.fetchone()
+        return None if row is None else int(row[0])
+
+
+class MonitorTest(harness.ShardgateTestCase):
+    SHARDGATE_OPTIONS = {
+        "log_level": "info",
+        "extra_toml": "[monitor]\nuser = \"monitor\"\npassword = \"monitor\"\n"
+                      f"interval_ms = {INTERVAL_MS}\n",
+    }
+
+    def wait_log(self, pattern, since, timeout):
+        """The first match of `pattern` in the log after offset `since`, waiting up to timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            m = re.search(pattern, self.sg.log_text()[since:])
+            if m or time.monotonic() > deadline:
+                return m
+            time.sleep(0.05)
+
+    def test_heartbeats_advance_on_masters_and_replicas(self):
+        since = len(self.sg.log_text())
+        for shard in ("s0", "s1"):
+            for server in (f"{shard}-master", f"{shard}-replica1"):
+                with self.subTest(server=server):
+                    deadline = time.monotonic() + 5
+                    first = heartbeat_seq(server, shard)
+                    while first is None and time.monotonic() < deadline:
+                        time.sleep(0.1)
+                        first = heartbeat_seq(server, shard)
+                    self.assertIsNotNone(first, f"no heartbeat row for {shard} on {server}")
+                    time.sleep(5 * INTERVAL_MS / 1000)
+                    later = heartbeat_seq(server, shard)
+                    self.assertGreater(later, first, f"heartbeat of {shard} stuck on {server}")
+        self.assertNotIn("is down", self.sg.log_text()[since:])
+        self.assert_alive()
+
+    def test_stopped_sql_thread_is_not_fresh_until_restarted(self):
+        replica = "s0-replica1"
+        key = re.escape(f"127.0.0.1:{harness.cluster().port(replica)}")
+        stale = rf"replica {key} of shard s0 (is|still) not fresh \(([^)]*)\): lag (\d+) ms"
+        time.sleep(0.5)  # the monitor's first rounds
+        since = len(self.sg.log_text())
+        with contextlib.closing(server_connect(replica)) as c, c.cursor() as cur:
+            try:
+                cur.execute("STOP SLAVE SQL_THREAD")
+                first = self.wait_log(stale, since, REPORT_WITHIN_S)
+                self.assertIsNotNone(first, "the stopped replica was not reported not fresh")
+                self.assertEqual(first.group(1), "is")
+                self.assertIn("SQL thread not running", first.group(2))
+                # Heartbeats go on on the master: the next report shows a larger lag.
+                after_first = since + first.end()
+                again = self.wait_log(stale, after_first, 8)
+                self.assertIsNotNone(again, "no later report while the replica stayed stale")
+                self.assertEqual(again.group(1), "still")
+                self.assertGreater(int(again.group(3)), int(first.group(3)))
+                self.assertGreaterEqual(int(again.group(3)), 1000)
+                since = len(self.sg.log_text())
+            finally:
+                cur.execute("START SLAVE SQL_THREAD")
+        fresh = self.wait_log(rf"replica {key} of shard s0 is fresh again: lag (\d+) ms", since,
+                              REPORT_WITHIN_S)
+        self.assertIsNotNone(fresh, "the replica was not reported fresh again")
+        self.assert_alive()
+
+    def test_read_only_flip_is_logged(self):
+        replica = "s1-replica1"
+        key = re.escape(f"127.0.0.1:{harness.cluster().port(replica)}")
+        since = len(self.sg.log_text())
+        try:
+            admin_sql(replica, "SET GLOBAL read_only = OFF")
+            self.assertIsNotNone(
+                self.wait_log(rf"replica {key} of shard s1 became writable", since,
+                              REPORT_WITHIN_S))
+        finally:
+            admin_sql(replica, "SET GLOBAL read_only = ON")
+        self.assertIsNotNone(
+            self.wait_log(rf"replica {key} of shard s1 became read-only", since, REPORT_WITHIN_S))
+
+    def test_killed_server_is_down_then_up(self):
+        replica = "s1-replica1"
+        key = re.escape(f"127.0.0.1:{harness.cluster().port(replica)}")
+        since = len(self.sg.log_text())
+        harness.cluster_sh("kill", "--server", replica)
+        try:
+            # fail_after (3) failed checks: refused connections fail at once.
+            down = self.wait_log(rf"replica {key} of shard s1 is down after 3 failed checks",
+                                 since, REPORT_WITHIN_S)
+            self.assertIsNotNone(down, "the killed replica was not reported down")
+            since += down.end()
+        finally:
+            harness.cluster_sh("restart-server", "--server", replica)
+        self.assertIsNotNone(self.wait_log(rf"replica {key} of shard s1 is up again", since,
+                                           REPORT_WITHIN_S))
+        self.assertIsNotNone(self.wait_log(rf"replica {key} of shard s1 is fresh again", since,
+                                           10))
+        self.assert_alive()
+
+
+if __name__ == "__main__":
+    unittest.main()
