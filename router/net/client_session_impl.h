@@ -96,6 +96,7 @@ class ClientSession {
   awaitable<LinkResult> openLink(const shardmap::Shard& shard, const shardmap::Endpoint& server,
                                  bool master, const std::string& database);
   awaitable<Link*> linkFor(const shardmap::Shard& shard, bool master);
+  const shardmap::Endpoint* freshReplica(const shardmap::Shard& shard);
   // The connection for a single-shard plan (the transaction's, or the shard's master/replica);
   // nullptr after sending the client an error.
   awaitable<Link*> linkForSingle(const plan::Plan& p, const shardmap::ShardMap& map);
@@ -243,7 +244,8 @@ class ClientSession {
   // The client is in a transaction: BEGIN seen, or autocommit=0 (statements go to masters).
   bool inTransaction_ = false;
   exec::SessionState state_;
-  std::map<std::string, size_t> replicaTurn_;  // round-robin position per shard
+  std::map<std::string, uint64_t> replicaTurn_;  // round-robin position per shard
+  std::optional<int64_t> readLagBound_;          // the current statement's max_lag_ms hint
   uint8_t collation_ = 0;
   protocol::ConnectAttrs attrs_;
   uint32_t connectionId_;

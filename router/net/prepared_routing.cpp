@@ -152,6 +152,7 @@ awaitable<bool> ClientSession::stmtExecute(const PacketStream::Packet& cmd) {
   plan::PlanContext pc = planContext();
   pc.params = &values;
   plan::Plan p = plan::planStatement(ps.stmt, ps.sql, *map, pc);
+  readLagBound_ = ps.stmt.hints.maxLagMs;
   if (p.route == plan::RouteKind::kReject) {
     co_return co_await sendError(client_, 1, caps_, p.errorCode, p.sqlState, p.errorMessage);
   }

@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "router/exec/replica_choice.h"
+#include "router/health/health_snapshot.h"
 #include "router/net/client_session_impl.h"
 #include "router/plan/planner.h"
 #include "router/sql/classifier.h"
@@ -158,11 +160,27 @@ awaitable<bool> ClientSession::sendSilently(Link& link, std::string_view sql, st
   co_return true;
 }
 
+// A read's replica: one whose measured lag is within the bound (the statement's max_lag_ms
+// hint, else the shard's, else [monitor] max_lag_ms), by weight and in turn; nullptr when none is
+// fresh (or the monitor has not reported yet), and the read goes to the master.
+const shardmap::Endpoint* ClientSession::freshReplica(const shardmap::Shard& shard) {
+  auto health = ctx_->healthSnapshot();
+  if (!health || shard.replicas.empty()) return nullptr;
+  const int64_t bound =
+      readLagBound_.value_or(shard.maxLagMs.value_or(ctx_->settings().monitorMaxLagMs));
+  std::vector<exec::ReplicaCandidate> candidates(shard.replicas.size());
+  for (size_t i = 0; i < shard.replicas.size(); ++i) {
+    candidates[i].eligible = health->fresh(shard.replicas[i].str(), bound);
+    candidates[i].weight = i < shard.weights.size() ? shard.weights[i] : 1;
+  }
+  auto chosen = exec::chooseReplica(candidates, replicaTurn_[shard.name]++);
+  return chosen ? &shard.replicas[*chosen] : nullptr;
+}
+
 awaitable<ClientSession::Link*> ClientSession::linkFor(const shardmap::Shard& shard, bool master) {
   const shardmap::Endpoint* server = &shard.master;
-  if (!master && !shard.replicas.empty()) {
-    size_t& turn = replicaTurn_[shard.name];
-    server = &shard.replicas[turn++ % shard.replicas.size()];
+  if (!master) {
+    if (const shardmap::Endpoint* replica = freshReplica(shard)) server = replica;
   }
   auto it = links_.find(server->str());
   if (it != links_.end() && it->second.stream->isOpen()) co_return &it->second;
@@ -273,6 +291,7 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
   }
 
   plan::Plan p = plan::planStatement(stmt, sql, *map, pc);
+  readLagBound_ = stmt.hints.maxLagMs;  // /* shardgate: max_lag_ms=N */ for this statement
   switch (p.route) {
     case plan::RouteKind::kReject:
       co_return co_await sendError(client_, 1, caps_, p.errorCode, p.sqlState, p.errorMessage);

@@ -134,3 +134,85 @@ class MonitorTest(harness.ShardgateTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def lag_shard_map():
+    c = harness.cluster()
+    return f"""version = 1
+default_shard = "s0"
+[sharded_tables]
+lag_t = "id"
+[shards.s0]
+master = "127.0.0.1:{c.port('s0-master')}"
+replicas = ["127.0.0.1:{c.port('s0-replica1')}"]
+[shards.s1]
+master = "127.0.0.1:{c.port('s1-master')}"
+replicas = ["127.0.0.1:{c.port('s1-replica1')}"]
+[[ranges]]
+start = 0
+end = 1000
+shard = "s0"
+[[ranges]]
+start = 1000
+shard = "s1"
+"""
+
+
+class LagAwareReadTest(harness.ShardgateTestCase):
+    """Reads go only to replicas whose measured lag is within the bound: rows written after a
+    replica stopped applying are always found, because its reads fall back to the master."""
+    SHARDGATE_OPTIONS = {
+        "log_level": "info",
+        "shard_map_text": lag_shard_map(),
+        "extra_toml": "[monitor]\nuser = \"monitor\"\npassword = \"monitor\"\n"
+                      f"interval_ms = {INTERVAL_MS}\nmax_lag_ms = 300\n",
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        for master in ("s0-master", "s1-master"):
+            with contextlib.closing(server_connect(master)) as c, c.cursor() as cur:
+                cur.execute("CREATE TABLE IF NOT EXISTS app.lag_t (id INT PRIMARY KEY, v INT)")
+                cur.execute("DELETE FROM app.lag_t")
+        super().setUpClass()
+
+    def replica_reads(self, server):
+        with contextlib.closing(server_connect(server)) as c, c.cursor() as cur:
+            cur.execute("SHOW GLOBAL STATUS LIKE 'Com_select'")
+            return int(cur.fetchone()[1])
+
+    def test_stale_replica_is_not_read(self):
+        time.sleep(0.5)  # the monitor's first rounds: the replica is fresh
+        with contextlib.closing(harness.pymysql_connect(self.sg.port, autocommit=True)) as c, \
+                c.cursor() as cur:
+            cur.execute("INSERT INTO lag_t (id, v) VALUES (1, 0)")
+            time.sleep(0.3)
+            before = self.replica_reads("s0-replica1")
+            for _ in range(20):
+                cur.execute("SELECT v FROM lag_t WHERE id = 1")
+            self.assertGreaterEqual(self.replica_reads("s0-replica1") - before, 20)
+            with contextlib.closing(server_connect("s0-replica1")) as r, r.cursor() as rc:
+                try:
+                    rc.execute("STOP SLAVE SQL_THREAD")
+                    # Written after the replica stopped applying: only the master has them.
+                    for v in range(1, 30):
+                        cur.execute(f"UPDATE lag_t SET v = {v} WHERE id = 1")
+                        time.sleep(0.05)
+                    time.sleep(REPORT_WITHIN_S)
+                    for _ in range(20):
+                        cur.execute("SELECT v FROM lag_t WHERE id = 1")
+                        self.assertEqual(cur.fetchall(), ((29,),))  # never the stale value
+                    # Even a statement's own loose bound does not make a replica whose
+                    # replication is stopped fresh.
+                    cur.execute("/* shardgate: max_lag_ms=3600000 */ SELECT v FROM lag_t "
+                                "WHERE id = 1")
+                    self.assertEqual(cur.fetchall(), ((29,),))
+                finally:
+                    rc.execute("START SLAVE SQL_THREAD")
+            # Caught up and fresh again: reads return to it.
+            time.sleep(REPORT_WITHIN_S)
+            before = self.replica_reads("s0-replica1")
+            for _ in range(20):
+                cur.execute("SELECT v FROM lag_t WHERE id = 1")
+                self.assertEqual(cur.fetchall(), ((29,),))
+            self.assertGreaterEqual(self.replica_reads("s0-replica1") - before, 20)
