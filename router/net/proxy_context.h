@@ -32,6 +32,7 @@ struct ProxySettings {
   std::chrono::milliseconds loginTimeout{10000};  // greeting to OK, for clients
   bool allowScatterWrites = false;                // [routing] allow_scatter_writes
   size_t maxMergeRows = 1000000;                  // [routing] max_merge_rows
+  bool staleReadError = false;  // [routing] stale_read = "error": no fresh replica fails a read
   // [monitor]: the health checks' account and rhythm.
   std::string monitorUser;
   std::string monitorPassword;

@@ -180,7 +180,18 @@ const shardmap::Endpoint* ClientSession::freshReplica(const shardmap::Shard& sha
 awaitable<ClientSession::Link*> ClientSession::linkFor(const shardmap::Shard& shard, bool master) {
   const shardmap::Endpoint* server = &shard.master;
   if (!master) {
-    if (const shardmap::Endpoint* replica = freshReplica(shard)) server = replica;
+    if (const shardmap::Endpoint* replica = freshReplica(shard)) {
+      server = replica;
+    } else if (ctx_->settings().staleReadError && !shard.replicas.empty()) {
+      const int64_t bound =
+          readLagBound_.value_or(shard.maxLagMs.value_or(ctx_->settings().monitorMaxLagMs));
+      co_await sendError(client_, 1, caps_, protocol::err::kUnknownError, "HY000",
+                         "shardgate: no replica of shard " + shard.name +
+                             " is within max_lag_ms = " + std::to_string(bound) +
+                             " (stale_read = \"error\"; add /* shardgate: master */ to read "
+                             "the master)");
+      co_return nullptr;
+    }
   }
   auto it = links_.find(server->str());
   if (it != links_.end() && it->second.stream->isOpen()) co_return &it->second;

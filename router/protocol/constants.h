@@ -102,6 +102,7 @@ inline constexpr uint16_t kNetPacketTooLarge = 1153; // 08S01
 inline constexpr uint16_t kNetReadError = 1158;      // 08S01
 inline constexpr uint16_t kNetPacketsOutOfOrder = 1156; // 08S01
 inline constexpr uint16_t kNetErrorOnWrite = 1160;   // 08S01
+inline constexpr uint16_t kUnknownError = 1105;     // HY000 Unknown error
 inline constexpr uint16_t kWrongArguments = 1210;    // HY000 Incorrect arguments to ...
 inline constexpr uint16_t kNotSupportedYet = 1235;   // 42000
 inline constexpr uint16_t kUnknownStmtHandler = 1243; // HY000

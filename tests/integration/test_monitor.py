@@ -11,6 +11,8 @@ import subprocess
 import time
 import unittest
 
+import pymysql
+
 import harness
 
 INTERVAL_MS = 100
@@ -207,6 +209,22 @@ class LagAwareReadTest(harness.ShardgateTestCase):
                     cur.execute("/* shardgate: max_lag_ms=3600000 */ SELECT v FROM lag_t "
                                 "WHERE id = 1")
                     self.assertEqual(cur.fetchall(), ((29,),))
+                    # With stale_read = "error" the read fails instead of going to the master.
+                    strict = "[monitor]\nuser = \"monitor\"\npassword = \"monitor\"\n" \
+                             f"interval_ms = {INTERVAL_MS}\nmax_lag_ms = 300\n" \
+                             "[routing]\nstale_read = \"error\"\n"
+                    with harness.Shardgate(shard_map_text=lag_shard_map(),
+                                           extra_toml=strict) as sg2:
+                        time.sleep(REPORT_WITHIN_S)
+                        with contextlib.closing(harness.pymysql_connect(
+                                sg2.port, autocommit=True)) as c2, c2.cursor() as cur2:
+                            with self.assertRaises(pymysql.err.MySQLError) as cm:
+                                cur2.execute("SELECT v FROM lag_t WHERE id = 1")
+                            self.assertEqual(cm.exception.args[0], 1105)
+                            self.assertIn("no replica of shard s0", cm.exception.args[1])
+                            cur2.execute("/* shardgate: master */ SELECT v FROM lag_t "
+                                         "WHERE id = 1")
+                            self.assertEqual(cur2.fetchall(), ((29,),))
                 finally:
                     rc.execute("START SLAVE SQL_THREAD")
             # Caught up and fresh again: reads return to it.
