@@ -447,6 +447,27 @@ class ShardgateTestCase(unittest.TestCase):
 # Clients
 
 
+def two_shard_map(sharded_tables, ranges, global_tables=()):
+    """A shard-map text over the shared cluster's two shards (s0, s1: master + replica1 each).
+    sharded_tables: {table: key column}; ranges: [(start, end or None, shard)]."""
+    c = cluster()
+    out = ['version = 1', 'default_shard = "s0"']
+    if global_tables:
+        out.append("global_tables = [" + ", ".join(f'"{t}"' for t in global_tables) + "]")
+    out.append("[sharded_tables]")
+    out += [f'{table} = "{key}"' for table, key in sharded_tables.items()]
+    for shard in ("s0", "s1"):
+        out += [f"[shards.{shard}]",
+                f'master = "127.0.0.1:{c.port(shard + "-master")}"',
+                f'replicas = ["127.0.0.1:{c.port(shard + "-replica1")}"]']
+    for start, end, shard in ranges:
+        out += ["[[ranges]]", f"start = {start}"]
+        if end is not None:
+            out.append(f"end = {end}")
+        out.append(f'shard = "{shard}"')
+    return "\n".join(out) + "\n"
+
+
 def tls_context():
     """A client TLS context that accepts shardgate's self-signed certificate."""
     ctx = ssl.create_default_context()

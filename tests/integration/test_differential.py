@@ -61,26 +61,8 @@ STRICT_FLAGS = os.environ.get("DIFFTEST_STRICT_FLAGS") == "1"
 
 
 def shard_map():
-    c = harness.cluster()
-    return f"""version = 1
-default_shard = "s0"
-[sharded_tables]
-dt_users = "user_id"
-dt_orders = "user_id"
-[shards.s0]
-master = "127.0.0.1:{c.port('s0-master')}"
-replicas = ["127.0.0.1:{c.port('s0-replica1')}"]
-[shards.s1]
-master = "127.0.0.1:{c.port('s1-master')}"
-replicas = ["127.0.0.1:{c.port('s1-replica1')}"]
-[[ranges]]
-start = 0
-end = {dc.S1_START}
-shard = "s0"
-[[ranges]]
-start = {dc.S1_START}
-shard = "s1"
-"""
+    return harness.two_shard_map({"dt_users": "user_id", "dt_orders": "user_id"},
+                                 [(0, dc.S1_START, "s0"), (dc.S1_START, None, "s1")])
 
 
 def diff_client_bin():

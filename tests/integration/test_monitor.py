@@ -139,25 +139,7 @@ if __name__ == "__main__":
 
 
 def lag_shard_map():
-    c = harness.cluster()
-    return f"""version = 1
-default_shard = "s0"
-[sharded_tables]
-lag_t = "id"
-[shards.s0]
-master = "127.0.0.1:{c.port('s0-master')}"
-replicas = ["127.0.0.1:{c.port('s0-replica1')}"]
-[shards.s1]
-master = "127.0.0.1:{c.port('s1-master')}"
-replicas = ["127.0.0.1:{c.port('s1-replica1')}"]
-[[ranges]]
-start = 0
-end = 1000
-shard = "s0"
-[[ranges]]
-start = 1000
-shard = "s1"
-"""
+    return harness.two_shard_map({"lag_t": "id"}, [(0, 1000, "s0"), (1000, None, "s1")])
 
 
 class LagAwareReadTest(harness.ShardgateTestCase):

@@ -26,25 +26,9 @@ def owner(key):
 
 
 def shard_map():
-    c = harness.cluster()
-    tables = "\n".join(f'sbtest{i} = "id"' for i in range(1, TABLES + 1))
-    ranges = "".join(
-        f"[[ranges]]\nstart = {start}\nend = {start + RANGE}\nshard = \"{owner(start)}\"\n"
-        for start in range(0, TABLE_SIZE, RANGE))
-    return f"""version = 1
-default_shard = "s0"
-[sharded_tables]
-{tables}
-[shards.s0]
-master = "127.0.0.1:{c.port('s0-master')}"
-replicas = ["127.0.0.1:{c.port('s0-replica1')}"]
-[shards.s1]
-master = "127.0.0.1:{c.port('s1-master')}"
-replicas = ["127.0.0.1:{c.port('s1-replica1')}"]
-{ranges}[[ranges]]
-start = {TABLE_SIZE}
-shard = "s0"
-"""
+    ranges = [(start, start + RANGE, owner(start)) for start in range(0, TABLE_SIZE, RANGE)]
+    return harness.two_shard_map({f"sbtest{i}": "id" for i in range(1, TABLES + 1)},
+                                 ranges + [(TABLE_SIZE, None, "s0")])
 
 
 def sysbench(workload, port, *args):

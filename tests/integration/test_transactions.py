@@ -34,26 +34,8 @@ LOCK_WAIT_S = 1  # innodb_lock_wait_timeout of the direct probes
 
 
 def shard_map():
-    c = harness.cluster()
-    return f"""version = 1
-default_shard = "s0"
-global_tables = ["tx_g"]
-[sharded_tables]
-tx_t = "id"
-[shards.s0]
-master = "127.0.0.1:{c.port('s0-master')}"
-replicas = ["127.0.0.1:{c.port('s0-replica1')}"]
-[shards.s1]
-master = "127.0.0.1:{c.port('s1-master')}"
-replicas = ["127.0.0.1:{c.port('s1-replica1')}"]
-[[ranges]]
-start = 0
-end = {SPLIT}
-shard = "s0"
-[[ranges]]
-start = {SPLIT}
-shard = "s1"
-"""
+    return harness.two_shard_map({"tx_t": "id"}, [(0, SPLIT, "s0"), (SPLIT, None, "s1")],
+                                 global_tables=["tx_g"])
 
 
 # ---------------------------------------------------------------------------------------------
