@@ -73,7 +73,7 @@ awaitable<QueryResult> AdminConnection::query(std::string sql) {
       if (!out.error) out.error = protocol::ErrPacket{};
       co_return out;
     }
-    if (!p.empty() && p[0] == 0xFE && p.size() < (deprecateEof ? 0xFFFFFFu : 9u)) co_return out;
+    if (!p.empty() && protocol::endsRows(p.size(), p[0], deprecateEof)) co_return out;
     protocol::PayloadReader row(p);
     std::vector<std::optional<std::string>> values;
     values.reserve(columns);
@@ -108,14 +108,6 @@ awaitable<std::unique_ptr<AdminConnection>> connectAdmin(std::string host, uint1
     co_return nullptr;
   }
   co_return std::make_unique<AdminConnection>(std::move(r.stream), r.capabilities);
-}
-
-std::optional<std::pair<std::string, uint16_t>> splitAddress(const std::string& key) {
-  size_t colon = key.rfind(':');
-  if (colon == std::string::npos) return std::nullopt;
-  unsigned long port = std::strtoul(key.c_str() + colon + 1, nullptr, 10);
-  if (port == 0 || port > 65535) return std::nullopt;
-  return std::make_pair(key.substr(0, colon), static_cast<uint16_t>(port));
 }
 
 }  // namespace sg::net

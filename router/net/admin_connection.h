@@ -56,7 +56,4 @@ awaitable<std::unique_ptr<AdminConnection>> connectAdmin(std::string host, uint1
                                                          std::chrono::milliseconds timeout,
                                                          std::string* failure = nullptr);
 
-// Splits "host:port"; nullopt when there is no valid port.
-std::optional<std::pair<std::string, uint16_t>> splitAddress(const std::string& key);
-
 }  // namespace sg::net

@@ -36,8 +36,8 @@ inline protocol::Bytes commandPayload(protocol::Command command, std::string_vie
 // BEGIN / COMMIT / ROLLBACK / SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO SAVEPOINT.
 inline bool isTransactionControl(sql::StatementType type) {
   using T = sql::StatementType;
-  return type == T::kBegin || type == T::kCommit || type == T::kRollback ||
-         type == T::kSavepoint || type == T::kReleaseSavepoint || type == T::kRollbackToSavepoint;
+  return type == T::kBegin || type == T::kCommit || type == T::kRollback || type == T::kSavepoint ||
+         type == T::kReleaseSavepoint || type == T::kRollbackToSavepoint;
 }
 
 // A COM_QUERY's SQL text.
@@ -132,8 +132,8 @@ class ClientSession {
   awaitable<bool> scatterRead(std::vector<Work>& work, ScatterOptions opts);
   awaitable<bool> readHead(ShardResponse& r, bool deprecateEof);
   awaitable<bool> nextRow(ShardResponse& r, protocol::ByteSpan& row, bool deprecateEof);
-  awaitable<bool> nextHead(ShardResponse& r, std::optional<exec::Row>& head,
-                           exec::RowFormat format, RowEmitter& emit, bool deprecateEof);
+  awaitable<bool> nextHead(ShardResponse& r, std::optional<exec::Row>& head, exec::RowFormat format,
+                           RowEmitter& emit, bool deprecateEof);
   awaitable<void> finishResponses(std::vector<ShardResponse>& responses, ResponseKind kind,
                                   bool deprecateEof);
   awaitable<bool> streamRows(std::vector<ShardResponse>& responses, const plan::MergeSpec* spec,
@@ -151,19 +151,20 @@ class ClientSession {
     std::string sql;
     sql::Statement stmt;
     uint16_t params = 0;
-    std::vector<protocol::ParamType> types;  // remembered from the last execute that sent them
-    std::vector<bool> longData;              // params sent with COM_STMT_SEND_LONG_DATA
+    std::vector<protocol::ParamType> types;       // remembered from the last execute that sent them
+    std::vector<bool> longData;                   // params sent with COM_STMT_SEND_LONG_DATA
     std::vector<protocol::Bytes> longDataChunks;  // replayed where the execute runs
     std::map<std::string, BackendStatement> onServer;  // by "host:port"
     // The pieces of a split multi-row INSERT, prepared per server: "host:port" -> sql -> id.
     std::map<std::string, std::map<std::string, uint32_t>> pieces;
-    std::string lastServer;                  // where the last execute ran (for FETCH)
+    std::string lastServer;  // where the last execute ran (for FETCH)
   };
   // Reads a whole response into memory. Past `keepAtMost` packets the rest is read and dropped
   // (only the last packet is kept) and `overflow` is set.
-  awaitable<std::optional<std::vector<protocol::Bytes>>> readWhole(
-      PacketStream& stream, ResponseKind kind, size_t keepAtMost = SIZE_MAX,
-      bool* overflow = nullptr);
+  awaitable<std::optional<std::vector<protocol::Bytes>>> readWhole(PacketStream& stream,
+                                                                   ResponseKind kind,
+                                                                   size_t keepAtMost = SIZE_MAX,
+                                                                   bool* overflow = nullptr);
   // COM_STMT_PREPARE of `sql` on `link`: the response's packets when it is PREPARE_OK. Else
   // nullopt: the server's ERR went to the client, or the server was lost (`lost`).
   awaitable<std::optional<std::vector<protocol::Bytes>>> prepareOn(Link& link, std::string_view sql,
@@ -175,9 +176,9 @@ class ClientSession {
   awaitable<bool> stmtPrepare(const PacketStream::Packet& cmd);
   awaitable<bool> stmtExecute(const PacketStream::Packet& cmd);
   awaitable<std::optional<protocol::Bytes>> executeFor(PreparedStatement& ps,
-                                                      const protocol::ExecuteRequest& req,
-                                                      protocol::ByteSpan payload, Link& link,
-                                                      uint32_t clientId);
+                                                       const protocol::ExecuteRequest& req,
+                                                       protocol::ByteSpan payload, Link& link,
+                                                       uint32_t clientId);
   awaitable<bool> executeOnShards(PreparedStatement& ps, const protocol::ExecuteRequest& req,
                                   const PacketStream::Packet& cmd, const plan::Plan& p,
                                   uint32_t clientId);
@@ -192,13 +193,12 @@ class ClientSession {
   uint32_t lastPrepared_ = 0;
   awaitable<bool> initDb(const PacketStream::Packet& cmd);
   struct Drained {
-    bool intact = false;     // the whole response was read
-    bool error = false;      // it ended with ERR
+    bool intact = false;  // the whole response was read
+    bool error = false;   // it ended with ERR
     uint16_t status = 0;
-    protocol::Bytes last;    // payload of its final packet (OK or ERR)
+    protocol::Bytes last;  // payload of its final packet (OK or ERR)
   };
   awaitable<Drained> drain(PacketStream& stream, ResponseKind kind);
-  awaitable<bool> sendSilently(Link& link, std::string_view sql, std::string& error);
   // Transactions across shards (transactions.cpp).
   struct Participant {
     Link* link = nullptr;
@@ -216,6 +216,10 @@ class ClientSession {
   struct Silent {  // a statement run for shardgate's own purposes
     bool lost = false;
     std::optional<protocol::ErrPacket> error;
+    // "lost <link>" or "<link>: <server's message>", for logs and errors.
+    std::string describe(const Link& link) const {
+      return lost ? "lost " + link.name : link.name + ": " + (error ? error->message : "");
+    }
   };
   awaitable<Silent> runSilently(Link& link, std::string sql);
   bool isParticipant(const Link& link) const;
@@ -232,6 +236,11 @@ class ClientSession {
   awaitable<bool> replyLocalOk();
   void endTransaction(bool chain);
   uint16_t localStatus() const;
+  // The client is in a transaction: BEGIN seen, autocommit=0, or shardgate's own transaction
+  // of a multi-shard write (statements go to masters and join it).
+  bool inTransaction() const {
+    return txn_.explicitOpen || !autocommit_ || !txn_.participants.empty();
+  }
   std::string xid(size_t branch) const;
   static std::string newGtrid(const std::string& coordinatorKey);
   void noteStatus(uint16_t status);
@@ -240,9 +249,7 @@ class ClientSession {
   Link* primary_ = nullptr;
   Link* current_ = nullptr;
   Transaction txn_;
-  bool autocommit_ = true;   // as the servers last reported it
-  // The client is in a transaction: BEGIN seen, or autocommit=0 (statements go to masters).
-  bool inTransaction_ = false;
+  bool autocommit_ = true;  // as the servers last reported it
   exec::SessionState state_;
   std::map<std::string, uint64_t> replicaTurn_;  // round-robin position per shard
   std::optional<int64_t> readLagBound_;          // the current statement's max_lag_ms hint
@@ -254,10 +261,9 @@ class ClientSession {
   std::string user_;
   // Shared with the registry's close callback, which runs on this session's executor.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  uint8_t lastSeq_ = 0;      // sequence id of the last packet relayed to the client
-  bool midPacket_ = false;   // part of a packet has reached the client
+  uint8_t lastSeq_ = 0;     // sequence id of the last packet relayed to the client
+  bool midPacket_ = false;  // part of a packet has reached the client
   ResponseTracker tracker_;
 };
-
 
 }  // namespace sg::net

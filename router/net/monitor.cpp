@@ -275,6 +275,19 @@ void record(const ProxySettings& s, ServerWorker& w, const std::optional<std::st
   w.wasFresh = fresh;
 }
 
+// Waits for the next round, `interval` after the previous one (or now, when running late); false
+// when the timer was cancelled (shutdown).
+awaitable<bool> nextRound(asio::steady_timer& timer, Clock::time_point& next,
+                          std::chrono::milliseconds interval) {
+  next += interval;
+  const auto now = Clock::now();
+  if (next < now) next = now;
+  timer.expires_at(next);
+  boost::system::error_code ec;
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  co_return !ec;
+}
+
 awaitable<void> runServer(std::shared_ptr<MonitorShared> m, std::shared_ptr<ServerWorker> w) {
   auto ex = co_await asio::this_coro::executor;
   const ProxySettings& s = m->ctx->settings();
@@ -285,13 +298,7 @@ awaitable<void> runServer(std::shared_ptr<MonitorShared> m, std::shared_ptr<Serv
     std::optional<std::string> failure = co_await checkOnce(*m, *w, timeout);
     if (w->retired) break;
     record(s, *w, failure);
-    next += s.monitorInterval;
-    const auto now = Clock::now();
-    if (next < now) next = now;
-    timer.expires_at(next);
-    boost::system::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) break;
+    if (!co_await nextRound(timer, next, s.monitorInterval)) break;
   }
   if (w->conn) w->conn->close();
 }
@@ -341,13 +348,7 @@ awaitable<void> runMonitor(std::shared_ptr<ProxyContext> ctx) {
       }
     }
 
-    next += s.monitorInterval;
-    const auto now = Clock::now();
-    if (next < now) next = now;
-    timer.expires_at(next);
-    boost::system::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
+    if (!co_await nextRound(timer, next, s.monitorInterval)) co_return;
 
     auto snapshot = std::make_shared<health::HealthSnapshot>();
     for (const auto& [key, w] : workers) snapshot->servers.emplace(key, w->health);

@@ -219,7 +219,7 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
   if (!p.rewritten.empty()) co_return co_await executeSplitInsert(ps, req, cmd, p);
   auto map = ctx_->shardMap();
   const bool read = ps.stmt.type == sql::StatementType::kSelect && !ps.stmt.insert;
-  const bool master = !read || p.target == plan::Target::kMaster || inTransaction_;
+  const bool master = !read || p.target == plan::Target::kMaster || inTransaction();
   // A merge that rewrote the statement runs its own prepared statement on each server.
   const plan::MergeSpec* merge = read ? p.merge.get() : nullptr;
   const bool rewritten = merge && merge->sql != ps.sql;

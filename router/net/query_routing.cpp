@@ -86,7 +86,6 @@ void ClientSession::closeSecondaryLinks() {
   current_ = primary_;
   txn_ = Transaction{};
   autocommit_ = true;
-  inTransaction_ = false;
 }
 
 void ClientSession::noteStatus(uint16_t status) {
@@ -97,8 +96,6 @@ void ClientSession::noteStatus(uint16_t status) {
       !(status & protocol::status::kInTrans)) {
     endTransaction(false);
   }
-  // Under autocommit=0 every statement is part of a transaction, so statements go to masters.
-  inTransaction_ = txn_.explicitOpen || !autocommit_ || !txn_.participants.empty();
 }
 
 awaitable<ClientSession::Drained> ClientSession::drain(PacketStream& stream, ResponseKind kind) {
@@ -140,24 +137,6 @@ awaitable<ClientSession::Drained> ClientSession::drain(PacketStream& stream, Res
       co_return out;
     }
   }
-}
-
-awaitable<bool> ClientSession::sendSilently(Link& link, std::string_view sql, std::string& error) {
-  if (!co_await link.stream->writePacket(commandPayload(Command::kQuery, sql), 0)) {
-    error = "lost " + link.name;
-    co_return false;
-  }
-  Drained d = co_await drain(*link.stream, ResponseKind::kQuery);
-  if (!d.intact) {
-    error = "lost " + link.name;
-    co_return false;
-  }
-  if (d.error) {
-    auto err = protocol::ErrPacket::parse(d.last, caps_);
-    error = link.name + ": " + (err ? err->message : std::string("error"));
-    co_return false;
-  }
-  co_return true;
 }
 
 // A read's replica: one whose measured lag is within the bound (the statement's max_lag_ms
@@ -208,11 +187,11 @@ awaitable<ClientSession::Link*> ClientSession::linkFor(const shardmap::Shard& sh
   }
   // The new connection takes on the session's settings before its first statement.
   for (const auto& set : state_.replay()) {
-    std::string error;
-    if (!co_await sendSilently(*r.link, set, error)) {
-      co_await sendError(
-          client_, 1, caps_, protocol::err::kConnectToBackend, "HY000",
-          "shardgate: cannot apply the session's settings on " + r.link->name + ": " + error);
+    Silent applied = co_await runSilently(*r.link, set);
+    if (applied.lost || applied.error) {
+      co_await sendError(client_, 1, caps_, protocol::err::kConnectToBackend, "HY000",
+                         "shardgate: cannot apply the session's settings on " + r.link->name +
+                             ": " + applied.describe(*r.link));
       r.link->stream->close();
       co_return nullptr;
     }
@@ -222,7 +201,7 @@ awaitable<ClientSession::Link*> ClientSession::linkFor(const shardmap::Shard& sh
 
 plan::PlanContext ClientSession::planContext() const {
   plan::PlanContext pc;
-  pc.inTransaction = inTransaction_;
+  pc.inTransaction = inTransaction();
   pc.currentSchema = state_.schema();
   pc.allowScatterWrites = ctx_->settings().allowScatterWrites;
   if (!txn_.participants.empty()) {
@@ -240,7 +219,7 @@ awaitable<ClientSession::Link*> ClientSession::linkForSingle(const plan::Plan& p
     co_return nullptr;
   }
   // Inside a transaction the shard's master answers, as a participant of the transaction.
-  Link* link = co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction_);
+  Link* link = co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction());
   if (link && !co_await joinTransaction(*link)) co_return nullptr;
   co_return link;
 }
@@ -341,7 +320,7 @@ awaitable<bool> ClientSession::runSessionStatement(const PacketStream::Packet& c
       co_return co_await sendError(client_, 1, caps_, err->code, err->sqlState, err->message);
     }
   }
-  if (!inTransaction_) use(primary_);
+  if (!inTransaction()) use(primary_);
   if (!co_await forward(cmd)) co_return false;
   if (tracker_.lastWasError()) co_return true;
   if (commits) endTransaction(false);
@@ -356,10 +335,11 @@ awaitable<bool> ClientSession::runSessionStatement(const PacketStream::Packet& c
   if (!replayable) co_return true;
   for (auto& [key, link] : links_) {
     if (&link == current_ || !link.stream->isOpen()) continue;
-    std::string error;
-    if (!co_await sendSilently(link, sql, error)) {
+    Silent applied = co_await runSilently(link, std::string(sql));
+    if (applied.lost || applied.error) {
       // That connection no longer matches the session: drop it, a new one replays the state.
-      spdlog::warn("client {}: {}; closing that backend connection", client_.peer(), error);
+      spdlog::warn("client {}: {}; closing that backend connection", client_.peer(),
+                   applied.describe(link));
       link.stream->close();
     }
   }
@@ -399,11 +379,10 @@ awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_vie
 // rolled back otherwise.
 awaitable<bool> ClientSession::writeOnEach(std::vector<Work>& work, ResponseKind kind,
                                            bool transactional) {
-  const bool own = transactional && !inTransaction_ && work.size() > 1;
+  const bool own = transactional && !inTransaction() && work.size() > 1;
   if (own) {
     endTransaction(true);
     txn_.beginSql = "BEGIN";
-    inTransaction_ = true;
   }
   protocol::OkPacket total;
   bool applied = false;  // some master applied its part
@@ -465,7 +444,7 @@ awaitable<bool> ClientSession::relayMerged(const plan::Plan& p, const PacketStre
   for (const auto& shardName : p.shards) {
     const shardmap::Shard* shard = map->findShard(shardName);
     if (!shard) continue;
-    Link* link = co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction_);
+    Link* link = co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction());
     if (!link) co_return true;
     if (!co_await joinTransaction(*link)) co_return client_.isOpen();
     if (p.merge) {
@@ -485,7 +464,7 @@ awaitable<bool> ClientSession::relayMerged(const plan::Plan& p, const PacketStre
 
 // COM_INIT_DB: like USE, on every connection of the session.
 awaitable<bool> ClientSession::initDb(const PacketStream::Packet& cmd) {
-  if (!inTransaction_) use(primary_);
+  if (!inTransaction()) use(primary_);
   if (!co_await forward(cmd)) co_return false;
   if (tracker_.lastWasError()) co_return true;
   std::string schema(sqlOf(cmd));

@@ -1,6 +1,7 @@
 #include "router/net/response_tracker.h"
 
 #include "router/protocol/constants.h"
+#include "router/protocol/messages.h"
 
 namespace sg::net {
 
@@ -74,7 +75,7 @@ void ResponseTracker::start(ResponseKind kind, uint32_t capabilities) {
 
 void ResponseTracker::noteError(protocol::ByteSpan prefix) {
   lastWasError_ = true;
-  lastErrorCode_ = prefix.size() >= 3 ? static_cast<uint16_t>(prefix[1] | (prefix[2] << 8)) : 0;
+  lastErrorCode_ = protocol::errorCodeOf(prefix);
 }
 
 void ResponseTracker::resumeAfterLocalInfile() {
@@ -83,11 +84,8 @@ void ResponseTracker::resumeAfterLocalInfile() {
 }
 
 bool ResponseTracker::isTerminator(uint32_t length, ByteSpan prefix) const {
-  if (prefix.empty() || prefix[0] != 0xFE) return false;
-  // A row can start with 0xFE only as an 8-byte length prefix, which needs a payload of 2^24+
-  // bytes, i.e. a packet of 0xFFFFFF. Classic EOF packets are shorter than 9 bytes.
-  if (capabilities_ & cap::kDeprecateEof) return length < protocol::kMaxPacketPayload;
-  return length < 9;
+  return !prefix.empty() &&
+         protocol::endsRows(length, prefix[0], capabilities_ & cap::kDeprecateEof);
 }
 
 ResponseTracker::Step ResponseTracker::endOfResult(uint16_t s) {

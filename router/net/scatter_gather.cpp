@@ -25,9 +25,7 @@ enum class RowPacket : uint8_t { kRow, kEnd, kError };
 RowPacket classifyRowPacket(ByteSpan payload, bool deprecateEof) {
   if (payload.empty()) return RowPacket::kRow;
   if (payload[0] == 0xFF) return RowPacket::kError;
-  if (payload[0] == 0xFE && payload.size() < (deprecateEof ? protocol::kMaxPacketPayload : 9)) {
-    return RowPacket::kEnd;
-  }
+  if (protocol::endsRows(payload.size(), payload[0], deprecateEof)) return RowPacket::kEnd;
   return RowPacket::kRow;
 }
 
@@ -215,10 +213,7 @@ awaitable<bool> ClientSession::scatterRead(std::vector<Work>& work, ScatterOptio
     }
   } else {
     Bytes err = shardError(*failed);
-    if (failed->error && failed->error->size() >= 3) {
-      co_await afterStatementError(
-          static_cast<uint16_t>((*failed->error)[1] | ((*failed->error)[2] << 8)));
-    }
+    if (failed->error) co_await afterStatementError(protocol::errorCodeOf(*failed->error));
     spdlog::debug("client {}: cross-shard read failed on {}", client_.peer(), failed->link->name);
     co_await finishResponses(responses, opts.kind, deprecateEof);
     co_return co_await client_.writePacket(err, 1);
@@ -288,10 +283,7 @@ awaitable<bool> ClientSession::scatterRead(std::vector<Work>& work, ScatterOptio
   co_await finishResponses(responses, opts.kind, deprecateEof);
   if (!ok) co_return false;  // the client is gone
   if (emit.error) {
-    if (emit.error->size() >= 3) {
-      co_await afterStatementError(
-          static_cast<uint16_t>((*emit.error)[1] | ((*emit.error)[2] << 8)));
-    }
+    co_await afterStatementError(protocol::errorCodeOf(*emit.error));
     if (!emit.flushed) {  // nothing reached the client yet: the error alone answers
       co_return co_await client_.writePacket(*emit.error, 1);
     }

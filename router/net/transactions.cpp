@@ -56,6 +56,14 @@ bool equalsNoCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+// A participant's connection went away (and maybe came back, without the transaction): what it
+// did is gone, so the whole transaction is.
+protocol::ErrPacket lostTransaction() {
+  return protocol::ErrPacket{protocol::err::kXaRollback, "XA100",
+                             "shardgate: a connection of this transaction was lost; the "
+                             "transaction was rolled back"};
+}
+
 constexpr uint16_t kNoDatabaseSelected = 1046;
 constexpr uint16_t kUnknownDatabase = 1049;
 constexpr uint16_t kNoSuchTable = 1146;
@@ -106,14 +114,11 @@ bool ClientSession::participantLost() const {
 }
 
 awaitable<bool> ClientSession::joinTransaction(Link& link) {
-  if (!inTransaction_ || isParticipant(link)) co_return true;
+  if (!inTransaction() || isParticipant(link)) co_return true;
   if (participantLost()) {
-    // A participant's connection went away (and maybe came back, without the transaction):
-    // what it did is gone, so the whole transaction is.
     co_await rollbackParticipants();
-    co_await sendError(client_, 1, caps_, protocol::err::kXaRollback, "XA100",
-                       "shardgate: a connection of this transaction was lost; the transaction "
-                       "was rolled back");
+    const protocol::ErrPacket err = lostTransaction();
+    co_await sendError(client_, 1, caps_, err.code, err.sqlState, err.message);
     co_return false;
   }
   std::string begin;
@@ -182,19 +187,13 @@ awaitable<void> ClientSession::rollbackParticipants() {
   endTransaction(false);
 }
 
+// Several participants, all still connected (finishCommit checked).
 awaitable<std::optional<protocol::ErrPacket>> ClientSession::commitParticipants() {
   auto rolledBack = [](const Link& link, const std::string& why) {
     return protocol::ErrPacket{
         protocol::err::kXaRollback, "XA100",
         "shardgate: the cross-shard transaction was rolled back: " + link.name + ": " + why};
   };
-  for (const auto& p : txn_.participants) {
-    if (!p.link->stream->isOpen() || p.link->epoch != p.epoch) {
-      auto err = rolledBack(*p.link, "the connection was lost during the transaction");
-      co_await rollbackParticipants();
-      co_return err;
-    }
-  }
   Link& coordinator = *txn_.participants.front().link;
   // 1. The decision row, inside the coordinator's transaction (locked until it commits).
   const std::string decisionRow = std::string("INSERT INTO ") + kXaLogTable +
@@ -204,7 +203,7 @@ awaitable<std::optional<protocol::ErrPacket>> ClientSession::commitParticipants(
   if (r.error && (r.error->code == kNoSuchTable || r.error->code == kUnknownDatabase ||
                   r.error->code == kNoDatabaseSelected)) {
     // A server recovery has not reached yet: create the log (own connection) and go on.
-    if (auto failure = co_await ensureXaLogTable(*ctx_, coordinator.key)) {
+    if (auto failure = co_await ensureXaLogTable(*ctx_, coordinator.host, coordinator.port)) {
       spdlog::warn("cannot create {} on {}: {}", kXaLogTable, coordinator.name, *failure);
     }
     r = co_await runSilently(coordinator, decisionRow);
@@ -279,7 +278,6 @@ void ClientSession::endTransaction(bool chain) {
   txn_.savepoints.clear();
   txn_.explicitOpen = chain;
   if (!chain) txn_.beginSql.clear();
-  inTransaction_ = txn_.explicitOpen || !autocommit_;
 }
 
 uint16_t ClientSession::localStatus() const {
@@ -305,45 +303,34 @@ awaitable<bool> ClientSession::transactionControl(std::string_view sql,
       }
       endTransaction(true);
       txn_.beginSql = std::string(sql);
-      inTransaction_ = true;
       co_return co_await replyLocalOk();
     }
-    case T::kCommit:
+    case T::kCommit: {
+      auto err = co_await finishCommit();
+      endTransaction(stmt.chain);
+      if (err)
+        co_return co_await sendError(client_, 1, caps_, err->code, err->sqlState, err->message);
+      bool ok = co_await replyLocalOk();
+      co_return ok && !stmt.release;
+    }
     case T::kRollback: {
-      const bool commit = stmt.type == T::kCommit;
-      if (participantLost()) {
-        co_await rollbackParticipants();
-        endTransaction(stmt.chain);
-        if (!commit) co_return co_await replyLocalOk();
-        co_return co_await sendError(client_, 1, caps_, protocol::err::kXaRollback, "XA100",
-                                     "shardgate: a connection of this transaction was lost; the "
-                                     "transaction was rolled back");
-      }
-      if (txn_.participants.size() == 1) {
-        // One server: its own COMMIT / ROLLBACK.
+      if (txn_.participants.size() == 1 && !participantLost()) {
+        // One server: its own ROLLBACK, whose failure the client hears of.
         Link& link = *txn_.participants.front().link;
-        Silent r = co_await runSilently(link, commit ? "COMMIT" : "ROLLBACK");
+        Silent r = co_await runSilently(link, "ROLLBACK");
         endTransaction(stmt.chain);
         if (r.lost) {
-          co_return co_await sendError(
-              client_, 1, caps_, protocol::err::kServerLost, "HY000",
-              "shardgate: lost " + link.name + " during " + (commit ? "COMMIT" : "ROLLBACK"));
+          co_return co_await sendError(client_, 1, caps_, protocol::err::kServerLost, "HY000",
+                                       "shardgate: lost " + link.name + " during ROLLBACK");
         }
         if (r.error) {
           co_return co_await sendError(client_, 1, caps_, r.error->code, r.error->sqlState,
                                        r.error->message);
         }
-        bool ok = co_await replyLocalOk();
-        co_return ok && !stmt.release;
-      }
-      if (commit && !txn_.participants.empty()) {
-        if (auto err = co_await finishCommit()) {
-          co_return co_await sendError(client_, 1, caps_, err->code, err->sqlState, err->message);
-        }
-      } else if (!txn_.participants.empty()) {
+      } else {
         co_await rollbackParticipants();
+        endTransaction(stmt.chain);
       }
-      endTransaction(stmt.chain);
       bool ok = co_await replyLocalOk();
       co_return ok && !stmt.release;
     }
@@ -358,7 +345,7 @@ awaitable<bool> ClientSession::transactionControl(std::string_view sql,
         co_return co_await sendError(client_, 1, caps_, protocol::err::kSpDoesNotExist, "42000",
                                      "SAVEPOINT " + name + " does not exist");
       }
-      if (!inTransaction_) co_return co_await replyLocalOk();  // a server ignores it too
+      if (!inTransaction()) co_return co_await replyLocalOk();  // a server ignores it too
       for (const auto& p : txn_.participants) {
         Silent r = co_await runSilently(*p.link, std::string(sql));
         if (r.lost || r.error) {
@@ -384,12 +371,16 @@ awaitable<bool> ClientSession::transactionControl(std::string_view sql,
   }
 }
 
+// Commits whatever the transaction holds: nothing, one server's COMMIT, or the two-phase commit.
+// The error for the client when it did not commit (every participant is rolled back then).
 awaitable<std::optional<protocol::ErrPacket>> ClientSession::finishCommit() {
   if (participantLost()) {
     co_await rollbackParticipants();
-    co_return protocol::ErrPacket{protocol::err::kXaRollback, "XA100",
-                                  "shardgate: a connection of this transaction was lost; the "
-                                  "transaction was rolled back"};
+    co_return lostTransaction();
+  }
+  if (txn_.participants.empty()) {
+    endTransaction(false);
+    co_return std::nullopt;
   }
   if (txn_.participants.size() == 1) {
     Link& link = *txn_.participants.front().link;
@@ -408,8 +399,8 @@ awaitable<std::optional<protocol::ErrPacket>> ClientSession::finishCommit() {
 // server, as it would on one server; the other participants must follow, or a later COMMIT
 // would commit their part alone.
 awaitable<void> ClientSession::afterStatementError(uint16_t code) {
-  const bool serverRolledBack =
-      code == kLockDeadlock || code == kXaRbRollback || code == kXaRbTimeout || code == kXaRbDeadlock;
+  const bool serverRolledBack = code == kLockDeadlock || code == kXaRbRollback ||
+                                code == kXaRbTimeout || code == kXaRbDeadlock;
   if (!serverRolledBack || txn_.participants.empty()) co_return;
   co_await rollbackParticipants();
 }

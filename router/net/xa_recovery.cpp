@@ -13,6 +13,7 @@
 #include "router/net/admin_connection.h"
 #include "router/net/proxy_context.h"
 #include "router/sql/literal.h"
+#include "shardmap/endpoint.h"
 
 namespace sg::net {
 
@@ -37,7 +38,7 @@ awaitable<std::optional<std::string>> createLogTable(AdminConnection& c) {
                          "CURRENT_TIMESTAMP) ENGINE=InnoDB");
   }
   if (r.ok()) co_return std::nullopt;
-  co_return r.lost ? std::string("lost connection") : r.error->message;
+  co_return r.errorText();
 }
 
 // A prepared branch shardgate created, as XA RECOVER lists it.
@@ -90,8 +91,9 @@ awaitable<size_t> recoverXaOnce(ProxyContext& ctx) {
     auto it = conns.find(key);
     if (it == conns.end()) {
       std::unique_ptr<AdminConnection> c;
-      if (auto addr = splitAddress(key)) {
-        c = co_await connectBackendAdmin(ctx, addr->first, addr->second);
+      std::string error;
+      if (auto addr = shardmap::parseEndpoint(key, error)) {
+        c = co_await connectBackendAdmin(ctx, addr->host, addr->port);
       }
       if (c) {
         // A commit in flight holds its log row: wait for it only briefly.
@@ -183,12 +185,10 @@ awaitable<size_t> recoverXaOnce(ProxyContext& ctx) {
   co_return resolved;
 }
 
-awaitable<std::optional<std::string>> ensureXaLogTable(ProxyContext& ctx,
-                                                       const std::string& serverKey) {
-  auto addr = splitAddress(serverKey);
-  std::unique_ptr<AdminConnection> c;
-  if (addr) c = co_await connectBackendAdmin(ctx, addr->first, addr->second);
-  if (!c) co_return "cannot connect to " + serverKey;
+awaitable<std::optional<std::string>> ensureXaLogTable(ProxyContext& ctx, std::string host,
+                                                       uint16_t port) {
+  auto c = co_await connectBackendAdmin(ctx, host, port);
+  if (!c) co_return "cannot connect to " + shardmap::Endpoint{host, port}.str();
   auto failure = co_await createLogTable(*c);
   c->close();
   co_return failure;

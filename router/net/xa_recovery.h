@@ -29,9 +29,9 @@ inline constexpr std::chrono::seconds kXaRecoveryInterval{5};
 // every kXaRecoveryInterval until the io_context stops.
 awaitable<void> runXaRecovery(std::shared_ptr<ProxyContext> ctx);
 
-// Creates kXaLogTable on the server "host:port" (own connection); the reason when it can't.
-awaitable<std::optional<std::string>> ensureXaLogTable(ProxyContext& ctx,
-                                                       const std::string& serverKey);
+// Creates kXaLogTable on that server (own connection); the reason when it can't.
+awaitable<std::optional<std::string>> ensureXaLogTable(ProxyContext& ctx, std::string host,
+                                                       uint16_t port);
 
 // One pass over every master of the current shard map: the number of branches resolved.
 awaitable<size_t> recoverXaOnce(ProxyContext& ctx);

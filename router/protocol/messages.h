@@ -81,6 +81,19 @@ struct ErrPacket {
   bool operator==(const ErrPacket&) const = default;
 };
 
+// The error code of an ERR payload (or of its first bytes); 0 when too short to hold one.
+inline uint16_t errorCodeOf(ByteSpan err) {
+  return err.size() >= 3 ? static_cast<uint16_t>(err[1] | (err[2] << 8)) : 0;
+}
+
+// Whether a packet in the rows phase of a result set ends it: an EOF, or under
+// cap::kDeprecateEof the OK that replaces it. A row can start with 0xFE only as an 8-byte length
+// prefix, which needs a payload of 2^24+ bytes, i.e. a packet of 0xFFFFFF; classic EOF packets
+// are shorter than 9 bytes.
+inline bool endsRows(size_t length, uint8_t first, bool deprecateEof) {
+  return first == 0xFE && length < (deprecateEof ? kMaxPacketPayload : 9u);
+}
+
 struct EofPacket {
   uint16_t warnings = 0;
   uint16_t status = 0;
