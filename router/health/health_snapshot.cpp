@@ -9,15 +9,16 @@ const ServerHealth* HealthSnapshot::find(std::string_view key) const {
   return it == servers.end() ? nullptr : &it->second;
 }
 
-bool HealthSnapshot::fresh(std::string_view key, int64_t maxLagMs) const {
+bool HealthSnapshot::fresh(std::string_view key, int64_t maxLagMs, bool masterFailing) const {
   const ServerHealth* s = find(key);
-  return s != nullptr && isFresh(*s, maxLagMs);
+  return s != nullptr && isFresh(*s, maxLagMs, masterFailing);
 }
 
-bool isFresh(const ServerHealth& server, int64_t maxLagMs) {
+bool isFresh(const ServerHealth& server, int64_t maxLagMs, bool masterFailing) {
   if (!server.up) return false;
   if (server.role == Role::kMaster) return true;
-  return server.replicating() && server.lagMs.has_value() && *server.lagMs <= maxLagMs;
+  const bool receiving = server.ioRunning || (masterFailing && server.ioConnecting);
+  return receiving && server.sqlRunning && server.lagMs.has_value() && *server.lagMs <= maxLagMs;
 }
 
 }  // namespace sg::health

@@ -24,11 +24,15 @@ struct ServerHealth {
   bool readOnly = false;                 // @@read_only at the last good check
   bool ioRunning = false;                // replicas: the IO (receiver) thread runs
   bool sqlRunning = false;               // replicas: the SQL (applier) thread runs
+  bool ioConnecting = false;             // replicas: the IO thread is (re)connecting to the master
   std::string lastError;                 // why the last check or replication failed
   std::optional<int64_t> secondsBehind;  // Seconds_Behind_Master; nullopt when NULL
   std::optional<int64_t> lagMs;          // measured lag; nullopt = unknown
   std::optional<uint64_t> heartbeatSeq;  // replicas: applied; masters: last written
   std::chrono::steady_clock::time_point checkedAt{};
+  // When the last successful check started, and when the last failed one ended (epoch = never).
+  std::chrono::steady_clock::time_point goodSince{};
+  std::chrono::steady_clock::time_point failedAt{};
 
   // Both replication threads run.
   bool replicating() const { return ioRunning && sqlRunning; }
@@ -39,11 +43,18 @@ struct HealthSnapshot {
 
   const ServerHealth* find(std::string_view key) const;
   // Masters: up. Replicas: up, both replication threads running, and a known lag of at most
-  // maxLagMs. Unknown servers are not fresh.
-  bool fresh(std::string_view key, int64_t maxLagMs) const;
+  // maxLagMs. Unknown servers are not fresh. While the replica's master is failing
+  // (`masterFailing`), an IO thread that is reconnecting to it counts as running: the replica
+  // has everything the master could send, and reads keep being served.
+  bool fresh(std::string_view key, int64_t maxLagMs, bool masterFailing = false) const;
 };
 
 // The same rule for one server.
-bool isFresh(const ServerHealth& server, int64_t maxLagMs);
+bool isFresh(const ServerHealth& server, int64_t maxLagMs, bool masterFailing = false);
+
+// Down, or its last check failed.
+inline bool isFailing(const ServerHealth& server) {
+  return !server.up || server.consecutiveFailures > 0;
+}
 
 }  // namespace sg::health

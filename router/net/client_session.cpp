@@ -133,6 +133,9 @@ awaitable<ClientSession::LinkResult> ClientSession::openLink(const shardmap::Sha
   link.scramble = r.greeting.authData;
   link.plugin = r.greeting.authPlugin;
   link.epoch = ++linkEpochs_;
+  link.stats = statsFor(link.key);
+  link.counted = CountedConnection(link.stats);
+  link.openedAt = ServerStats::Clock::now();
   // A new connection to a server has none of the session's prepared statements.
   for (auto& [id, ps] : prepared_) {
     ps.onServer.erase(link.key);
@@ -345,12 +348,10 @@ awaitable<bool> ClientSession::forward(const PacketStream::Packet& cmd) {
     protocol::appendPackets(framed, cmd.payload, 0);
     sent = co_await backend().write(framed);
   }
-  if (!sent) {
-    co_await backendLost("sending a command");
-    co_return false;
-  }
+  if (!sent) co_return co_await backendLost("sending a command");
   ResponseKind kind = responseKindFor(command);
   if (kind == ResponseKind::kNone) co_return true;
+  InFlight busy(current_->stats.get());
   co_return co_await relayResponse(kind);
 }
 
@@ -403,10 +404,7 @@ awaitable<bool> ClientSession::relayResponse(ResponseKind kind) {
       done = infile = false;
       continue;
     }
-    if (!co_await b.fill()) {
-      co_await backendLost("reading a result");
-      co_return false;
-    }
+    if (!co_await b.fill()) co_return co_await backendLost("reading a result");
     if (bodyLeft > 0) {
       size_t take = std::min(bodyLeft, b.available());
       bodyLeft -= take;
@@ -492,13 +490,25 @@ awaitable<bool> ClientSession::changeUser(const PacketStream::Packet& cmd) {
   co_return co_await client_.writePacket(ok, seq);
 }
 
-awaitable<void> ClientSession::backendLost(const char* during) {
-  spdlog::warn("client {}: lost {} while {}", client_.peer(), current_->name, during);
-  if (!midPacket_) {
-    co_await sendError(client_, static_cast<uint8_t>(lastSeq_ + 1), caps_,
-                       protocol::err::kServerLost, "HY000",
-                       "shardgate: lost connection to " + current_->name + " during query");
+awaitable<bool> ClientSession::backendLost(const char* during) {
+  Link& lost = *current_;
+  lost.stream->close();
+  if (lost.stats) lost.stats->markFailed();
+  if (retry_.armed && client_.bytesWritten() == retry_.clientBytes) {
+    spdlog::info("client {}: lost {} while {}; trying the read elsewhere", client_.peer(),
+                 lost.name, during);
+    retry_.armed = false;
+    retry_.pending = true;
+    co_return true;
   }
+  spdlog::warn("client {}: lost {} while {}", client_.peer(), lost.name, during);
+  if (midPacket_) {
+    client_.close();  // part of a packet reached the client: nothing can follow it
+    co_return false;
+  }
+  co_return co_await sendError(client_, static_cast<uint8_t>(lastSeq_ + 1), caps_,
+                               protocol::err::kServerLost, "HY000",
+                               "shardgate: lost connection to " + lost.name + " during query");
 }
 
 awaitable<void> runClientSession(tcp::socket socket, std::shared_ptr<ProxyContext> ctx) {

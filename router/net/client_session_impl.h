@@ -18,6 +18,7 @@
 #include "router/net/packet_stream.h"
 #include "router/net/proxy_context.h"
 #include "router/net/response_tracker.h"
+#include "router/net/server_stats.h"
 #include "router/plan/plan.h"
 #include "router/protocol/prepared.h"
 #include "router/sql/statement.h"
@@ -66,7 +67,10 @@ class ClientSession {
   awaitable<bool> relayResponse(ResponseKind kind);
   awaitable<bool> relayLocalInfile();
   awaitable<bool> changeUser(const PacketStream::Packet& cmd);
-  awaitable<void> backendLost(const char* during);
+  // The current link failed: it is closed and the client gets ERR 2013 (or, while a read may be
+  // retried and nothing reached the client yet, retry_ is marked pending instead). False when
+  // the client connection can't go on (part of a packet had reached it).
+  awaitable<bool> backendLost(const char* during);
   // KILL [QUERY] n / COM_PROCESS_KILL: n is a shardgate connection id.
   awaitable<bool> kill(const KillStatement& k);
   void registerSession(const std::string& user);
@@ -87,6 +91,9 @@ class ClientSession {
     std::string scramble;
     std::string plugin;
     uint64_t epoch = 0;  // which connection to that server (a reconnect gets a new one)
+    std::shared_ptr<ServerStats> stats;
+    CountedConnection counted;
+    ServerStats::Clock::time_point openedAt{};
   };
   struct LinkResult {
     Link* link = nullptr;
@@ -96,7 +103,16 @@ class ClientSession {
   awaitable<LinkResult> openLink(const shardmap::Shard& shard, const shardmap::Endpoint& server,
                                  bool master, const std::string& database);
   awaitable<Link*> linkFor(const shardmap::Shard& shard, bool master);
-  const shardmap::Endpoint* freshReplica(const shardmap::Shard& shard);
+  const shardmap::Endpoint* freshReplica(const shardmap::Shard& shard,
+                                         const health::HealthSnapshot* health);
+  std::shared_ptr<ServerStats>& statsFor(const std::string& key);
+  bool failing(const health::HealthSnapshot* health, const std::string& key);
+  int64_t lagBound(const shardmap::Shard& shard) const;
+  // A read that may be tried again elsewhere if its server fails before answering.
+  bool mayRetryRead(const sql::Statement& stmt, const plan::Plan& p) const;
+  // Read-your-writes: whether `replica` has applied what this session wrote on `shard`.
+  bool readsOwnWrites(const shardmap::Shard& shard, const std::string& replica,
+                      const health::HealthSnapshot& health) const;
   // The connection for a single-shard plan (the transaction's, or the shard's master/replica);
   // nullptr after sending the client an error.
   awaitable<Link*> linkForSingle(const plan::Plan& p, const shardmap::ShardMap& map);
@@ -252,6 +268,24 @@ class ClientSession {
   bool autocommit_ = true;  // as the servers last reported it
   exec::SessionState state_;
   std::map<std::string, uint64_t> replicaTurn_;  // round-robin position per shard
+  std::map<std::string, std::shared_ptr<ServerStats>, std::less<>> stats_;  // by "host:port"
+  struct ReadRetry {
+    bool armed = false;        // a server failure now is noted quietly, for a retry
+    bool pending = false;      // one was: the caller tries again
+    uint64_t clientBytes = 0;  // client_.bytesWritten() when the attempt began
+    void arm(bool on, uint64_t bytes) {
+      armed = on;
+      pending = false;
+      clientBytes = bytes;
+    }
+    void disarm() { armed = pending = false; }
+    bool takePending() {
+      const bool p = pending;
+      pending = false;
+      return p;
+    }
+  };
+  ReadRetry retry_;
   std::optional<int64_t> readLagBound_;          // the current statement's max_lag_ms hint
   uint8_t collation_ = 0;
   protocol::ConnectAttrs attrs_;

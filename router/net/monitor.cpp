@@ -125,7 +125,7 @@ awaitable<bool> readReplication(ServerWorker& w) {
     }
     if (r.error->code != kParseError) break;  // refused (privileges): no other form will do
   }
-  h.ioRunning = h.sqlRunning = false;
+  h.ioRunning = h.sqlRunning = h.ioConnecting = false;
   h.secondsBehind.reset();
   if (!r.ok()) {
     h.lastError = std::string("replication status: ") + r.errorText();
@@ -147,6 +147,7 @@ awaitable<bool> readReplication(ServerWorker& w) {
   }
   h.ioRunning = status->ioRunning;
   h.sqlRunning = status->sqlRunning;
+  h.ioConnecting = status->ioState == "Connecting";
   h.secondsBehind = status->secondsBehind;
   if (!status->running()) {
     std::string why;
@@ -232,12 +233,14 @@ std::string lagText(const std::optional<int64_t>& lag) {
 }
 
 // Updates up/down after a check and logs what changed.
-void record(const ProxySettings& s, ServerWorker& w, const std::optional<std::string>& failure) {
+void record(const ProxySettings& s, ServerWorker& w, const std::optional<std::string>& failure,
+            Clock::time_point started) {
   health::ServerHealth& h = w.health;
   const auto now = Clock::now();
   h.checked = true;
   h.checkedAt = now;
   if (failure) {
+    h.failedAt = now;
     ++h.consecutiveFailures;
     h.lastError = *failure;
     h.lagMs.reset();
@@ -254,6 +257,7 @@ void record(const ProxySettings& s, ServerWorker& w, const std::optional<std::st
     }
     h.up = true;
     h.consecutiveFailures = 0;
+    h.goodSince = started;
   }
   if (h.role != Role::kReplica) return;
   const bool fresh = health::isFresh(h, w.maxLagMs);
@@ -295,9 +299,10 @@ awaitable<void> runServer(std::shared_ptr<MonitorShared> m, std::shared_ptr<Serv
   asio::steady_timer timer(ex);
   auto next = Clock::now();
   while (!w->retired) {
+    const auto started = Clock::now();
     std::optional<std::string> failure = co_await checkOnce(*m, *w, timeout);
     if (w->retired) break;
-    record(s, *w, failure);
+    record(s, *w, failure, started);
     if (!co_await nextRound(timer, next, s.monitorInterval)) break;
   }
   if (w->conn) w->conn->close();

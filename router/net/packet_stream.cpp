@@ -102,6 +102,7 @@ awaitable<PacketStream::ReadStatus> PacketStream::readPacket(Packet& out) {
 }
 
 awaitable<bool> PacketStream::write(protocol::ByteSpan bytes) {
+  written_ += bytes.size();
   if (capture_) {
     capture_->insert(capture_->end(), bytes.begin(), bytes.end());
     co_return true;

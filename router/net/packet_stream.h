@@ -42,6 +42,8 @@ class PacketStream {
   awaitable<ReadStatus> readPacket(Packet& out);
   // Writes all bytes; false if the peer is gone.
   awaitable<bool> write(protocol::ByteSpan bytes);
+  // Bytes handed to write() so far (sent or captured).
+  uint64_t bytesWritten() const { return written_; }
   // Frames `payload` with sequence id `seq` and writes it; returns false on error.
   awaitable<bool> writePacket(protocol::ByteSpan payload, uint8_t seq);
 
@@ -70,6 +72,7 @@ class PacketStream {
   size_t end_ = 0;
   protocol::Bytes assembled_;  // a split payload, put together
   protocol::Bytes* capture_ = nullptr;
+  uint64_t written_ = 0;
 };
 
 }  // namespace sg::net

@@ -104,7 +104,7 @@ awaitable<bool> ClientSession::stmtPrepare(const PacketStream::Packet& cmd) {
   auto [it, inserted] = prepared_.emplace(id, std::move(ps));
   if (!co_await ensurePrepared(it->second, *link, true, id)) {
     prepared_.erase(it);
-    co_return link->stream->isOpen() && client_.isOpen();
+    co_return client_.isOpen();
   }
   lastPrepared_ = id;
   co_return true;
@@ -159,29 +159,44 @@ awaitable<bool> ClientSession::stmtExecute(const PacketStream::Packet& cmd) {
   if (p.route != plan::RouteKind::kSingle) {
     co_return co_await executeOnShards(ps, *req, cmd, p, *clientId);
   }
-  Link* link = co_await linkForSingle(p, *map);
-  if (!link) co_return true;  // the error went to the client
-  auto payload = co_await executeFor(ps, *req, cmd.payload, *link, *clientId);
-  if (!payload) co_return link->stream->isOpen() && client_.isOpen();
-  ps.longDataChunks.clear();
-  ps.longData.clear();
-  Bytes framed;
-  protocol::appendPackets(framed, *payload, 0);
-  use(link);
-  ps.lastServer = link->key;
-  lastSeq_ = cmd.lastSeq;
-  midPacket_ = false;
-  if (!co_await link->stream->write(framed)) {
-    co_await backendLost("sending a command");
-    co_return false;
+  // A replica read outside a transaction whose server fails before any byte reached the client
+  // is tried once more, on another eligible server.
+  for (bool retryable = mayRetryRead(ps.stmt, p);; retryable = false) {
+    retry_.arm(retryable, client_.bytesWritten());
+    Link* link = co_await linkForSingle(p, *map);
+    std::optional<Bytes> payload;
+    if (link) payload = co_await executeFor(ps, *req, cmd.payload, *link, *clientId);
+    if (!payload) {
+      if (retry_.takePending()) continue;
+      retry_.disarm();
+      co_return client_.isOpen();  // the error went to the client
+    }
+    Bytes framed;
+    protocol::appendPackets(framed, *payload, 0);
+    use(link);
+    ps.lastServer = link->key;
+    lastSeq_ = cmd.lastSeq;
+    midPacket_ = false;
+    bool ok;
+    {
+      InFlight busy(link->stats.get());
+      if (co_await link->stream->write(framed)) {
+        ok = co_await relayResponse(ResponseKind::kStmtExecute);
+      } else {
+        ok = co_await backendLost("sending a command");
+      }
+    }
+    if (retry_.takePending()) continue;
+    retry_.disarm();
+    ps.longDataChunks.clear();
+    ps.longData.clear();
+    if (!tracker_.lastWasError()) {
+      noteStatus(tracker_.lastStatus());
+    } else {
+      co_await afterStatementError(tracker_.lastErrorCode());
+    }
+    co_return ok;
   }
-  bool ok = co_await relayResponse(ResponseKind::kStmtExecute);
-  if (!tracker_.lastWasError()) {
-    noteStatus(tracker_.lastStatus());
-  } else {
-    co_await afterStatementError(tracker_.lastErrorCode());
-  }
-  co_return ok;
 }
 
 // The execute for `link`: the statement prepared there, its long data replayed, the request
@@ -233,7 +248,7 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
     if (rewritten) {
       bool lost = false;
       auto id = co_await preparePiece(ps, *link, merge->sql, lost);
-      if (!id) co_return !lost;
+      if (!id) co_return client_.isOpen();
       auto payload = protocol::executeSubset(req, cmd.payload, *id, merge->params);
       if (!payload) {
         co_return co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
@@ -244,7 +259,7 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
       continue;
     }
     auto payload = co_await executeFor(ps, req, cmd.payload, *link, clientId);
-    if (!payload) co_return link->stream->isOpen() && client_.isOpen();
+    if (!payload) co_return client_.isOpen();
     work.push_back({link, std::move(*payload)});
   }
   ps.longDataChunks.clear();
@@ -317,7 +332,7 @@ awaitable<bool> ClientSession::executeSplitInsert(PreparedStatement& ps,
     if (!link) co_return true;  // the error went to the client
     bool lost = false;
     auto id = co_await preparePiece(ps, *link, piece.sql, lost);
-    if (!id) co_return !lost;
+    if (!id) co_return client_.isOpen();
     auto payload = protocol::executeSubset(req, cmd.payload, *id, piece.params);
     if (!payload) {
       co_return co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
@@ -365,10 +380,7 @@ awaitable<bool> ClientSession::stmtCommand(const PacketStream::Packet& cmd) {
       use(&server->second);
       lastSeq_ = cmd.lastSeq;
       midPacket_ = false;
-      if (!co_await backend().writePacket(payload, 0)) {
-        co_await backendLost("fetching rows");
-        co_return false;
-      }
+      if (!co_await backend().writePacket(payload, 0)) co_return co_await backendLost("fetching rows");
       co_return co_await relayResponse(ResponseKind::kStmtFetch);
     }
     case Command::kStmtClose:

@@ -13,6 +13,7 @@
 
 #include "router/health/health_snapshot.h"
 #include "router/net/authenticator.h"
+#include "router/net/server_stats.h"
 #include "router/net/session_registry.h"
 #include "shardmap/shard_map.h"
 
@@ -63,6 +64,7 @@ class ProxyContext {
   const ProxySettings& settings() const { return settings_; }
   Authenticator& auth() { return *auth_; }
   SessionRegistry& sessions() { return sessions_; }
+  ServerStatsRegistry& serverStats() { return serverStats_; }
   // TLS for client connections; nullptr when disabled.
   boost::asio::ssl::context* tls() const { return tls_.get(); }
 
@@ -107,6 +109,7 @@ class ProxyContext {
   std::shared_ptr<boost::asio::ssl::context> tls_;
   std::shared_ptr<const health::HealthSnapshot> health_;
   SessionRegistry sessions_;
+  ServerStatsRegistry serverStats_;
   mutable std::mutex identityMutex_;
   ServerIdentity identity_;
   std::atomic<uint32_t> connectionIds_{1};

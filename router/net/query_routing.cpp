@@ -139,44 +139,91 @@ awaitable<ClientSession::Drained> ClientSession::drain(PacketStream& stream, Res
   }
 }
 
+std::shared_ptr<ServerStats>& ClientSession::statsFor(const std::string& key) {
+  auto& s = stats_[key];
+  if (!s) s = ctx_->serverStats().get(key);
+  return s;
+}
+
+// A server is failing when the monitor says so (down, or its last check failed) or a session
+// failed to reach it since its last good check; unknown servers are not failing.
+bool ClientSession::failing(const health::HealthSnapshot* health, const std::string& key) {
+  const health::ServerHealth* h = health ? health->find(key) : nullptr;
+  return h && (health::isFailing(*h) || statsFor(key)->failedAt() > h->goodSince);
+}
+
+int64_t ClientSession::lagBound(const shardmap::Shard& shard) const {
+  return readLagBound_.value_or(shard.maxLagMs.value_or(ctx_->settings().monitorMaxLagMs));
+}
+
 // A read's replica: one whose measured lag is within the bound (the statement's max_lag_ms
-// hint, else the shard's, else [monitor] max_lag_ms), by weight and in turn; nullptr when none is
-// fresh (or the monitor has not reported yet), and the read goes to the master.
-const shardmap::Endpoint* ClientSession::freshReplica(const shardmap::Shard& shard) {
-  auto health = ctx_->healthSnapshot();
+// hint, else the shard's, else [monitor] max_lag_ms) and that no session failed to reach since
+// its last good check; the least busy for its weight, ties in turn. nullptr when none is fresh
+// (or the monitor has not reported yet), and the read goes to the master.
+const shardmap::Endpoint* ClientSession::freshReplica(const shardmap::Shard& shard,
+                                                      const health::HealthSnapshot* health) {
   if (!health || shard.replicas.empty()) return nullptr;
-  const int64_t bound =
-      readLagBound_.value_or(shard.maxLagMs.value_or(ctx_->settings().monitorMaxLagMs));
+  const int64_t bound = lagBound(shard);
+  const bool masterFailing = failing(health, shard.master.str());
   std::vector<exec::ReplicaCandidate> candidates(shard.replicas.size());
   for (size_t i = 0; i < shard.replicas.size(); ++i) {
-    candidates[i].eligible = health->fresh(shard.replicas[i].str(), bound);
+    const std::string key = shard.replicas[i].str();
+    candidates[i].eligible =
+        health->fresh(key, bound, masterFailing) && !failing(health, key) && readsOwnWrites(shard, key, *health);
+    candidates[i].inFlight =
+        static_cast<uint32_t>(std::max<int64_t>(0, statsFor(key)->inFlight.load(std::memory_order_relaxed)));
     candidates[i].weight = i < shard.weights.size() ? shard.weights[i] : 1;
   }
   auto chosen = exec::chooseReplica(candidates, replicaTurn_[shard.name]++);
   return chosen ? &shard.replicas[*chosen] : nullptr;
 }
 
+// The connection to `shard`'s master (or, for a read, a fresh replica), opened on first use and
+// replaced when the server failed since it was opened. nullptr after sending the client an
+// error — or, while a read may be retried (retry_.armed), after noting the failure quietly.
 awaitable<ClientSession::Link*> ClientSession::linkFor(const shardmap::Shard& shard, bool master) {
+  auto health = ctx_->healthSnapshot();
   const shardmap::Endpoint* server = &shard.master;
   if (!master) {
-    if (const shardmap::Endpoint* replica = freshReplica(shard)) {
+    if (const shardmap::Endpoint* replica = freshReplica(shard, health.get())) {
       server = replica;
     } else if (ctx_->settings().staleReadError && !shard.replicas.empty()) {
-      const int64_t bound =
-          readLagBound_.value_or(shard.maxLagMs.value_or(ctx_->settings().monitorMaxLagMs));
       co_await sendError(client_, 1, caps_, protocol::err::kUnknownError, "HY000",
                          "shardgate: no replica of shard " + shard.name +
-                             " is within max_lag_ms = " + std::to_string(bound) +
+                             " is within max_lag_ms = " + std::to_string(lagBound(shard)) +
                              " (stale_read = \"error\"; add /* shardgate: master */ to read "
                              "the master)");
       co_return nullptr;
     }
   }
-  auto it = links_.find(server->str());
-  if (it != links_.end() && it->second.stream->isOpen()) co_return &it->second;
+  const std::string key = server->str();
+  const health::ServerHealth* h = health ? health->find(key) : nullptr;
+  if (h && !h->up && server == &shard.master) {
+    // The monitor found it down: fail at once instead of waiting for a connect timeout.
+    co_await sendError(client_, 1, caps_, protocol::err::kConnectToBackend, "HY000",
+                       "shardgate: shard " + shard.name + " master " + key +
+                           " is unavailable (down after " + std::to_string(h->consecutiveFailures) +
+                           " failed checks: " + h->lastError + ")");
+    co_return nullptr;
+  }
+  auto it = links_.find(key);
+  if (it != links_.end() && it->second.stream->isOpen()) {
+    Link& link = it->second;
+    // A server that failed (or restarted) since this connection was opened has likely closed
+    // it: replace it before use, unless a transaction holds it.
+    const auto failedAt = std::max(h ? h->failedAt : ServerStats::Clock::time_point{},
+                                   statsFor(key)->failedAt());
+    if (failedAt < link.openedAt || isParticipant(link)) co_return &link;
+    link.stream->close();
+  }
 
   LinkResult r = co_await openLink(shard, *server, server == &shard.master, state_.schema());
   if (!r.link) {
+    if (!r.serverError) statsFor(key)->markFailed();
+    if (retry_.armed && !r.serverError) {
+      retry_.pending = true;
+      co_return nullptr;
+    }
     if (r.serverError) {
       co_await sendError(client_, 1, caps_, r.serverError->code, r.serverError->sqlState,
                          r.serverError->message);
@@ -197,6 +244,16 @@ awaitable<ClientSession::Link*> ClientSession::linkFor(const shardmap::Shard& sh
     }
   }
   co_return r.link;
+}
+
+bool ClientSession::mayRetryRead(const sql::Statement& stmt, const plan::Plan& p) const {
+  return isRead(stmt) && p.target != plan::Target::kMaster && !inTransaction();
+}
+
+// Read-your-writes is not implemented yet: every fresh replica qualifies.
+bool ClientSession::readsOwnWrites(const shardmap::Shard&, const std::string&,
+                                   const health::HealthSnapshot&) const {
+  return true;
 }
 
 plan::PlanContext ClientSession::planContext() const {
@@ -286,16 +343,27 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
     case plan::RouteKind::kReject:
       co_return co_await sendError(client_, 1, caps_, p.errorCode, p.sqlState, p.errorMessage);
     case plan::RouteKind::kSingle: {
-      Link* link = co_await linkForSingle(p, *map);
-      if (!link) co_return true;  // the error went to the client
-      use(link);
-      bool ok = co_await forward(cmd);
-      if (!tracker_.lastWasError()) {
-        noteStatus(tracker_.lastStatus());
-      } else {
-        co_await afterStatementError(tracker_.lastErrorCode());
+      // A replica read outside a transaction whose server fails before any byte reached the
+      // client is tried once more, on another eligible server.
+      for (bool retryable = mayRetryRead(stmt, p);; retryable = false) {
+        retry_.arm(retryable, client_.bytesWritten());
+        Link* link = co_await linkForSingle(p, *map);
+        if (!link && retry_.takePending()) continue;
+        if (!link) {
+          retry_.disarm();
+          co_return client_.isOpen();  // the error went to the client
+        }
+        use(link);
+        bool ok = co_await forward(cmd);
+        if (retry_.takePending()) continue;
+        retry_.disarm();
+        if (!tracker_.lastWasError()) {
+          noteStatus(tracker_.lastStatus());
+        } else {
+          co_await afterStatementError(tracker_.lastErrorCode());
+        }
+        co_return ok;
       }
-      co_return ok;
     }
     case plan::RouteKind::kMulti:
     case plan::RouteKind::kScatter:
