@@ -112,6 +112,7 @@ int main(int argc, char** argv) {
   settings.allowScatterWrites = cfg.routing.allowScatterWrites;
   settings.maxMergeRows = static_cast<size_t>(cfg.routing.maxMergeRows);
   settings.staleReadError = cfg.routing.staleRead == sg::config::StaleRead::kError;
+  settings.readYourWrites = cfg.routing.readYourWrites == sg::config::ReadYourWrites::kSession;
   settings.monitorUser = cfg.monitor.user;
   settings.monitorPassword = cfg.monitor.password;
   settings.monitorInterval = std::chrono::milliseconds(cfg.monitor.intervalMs);

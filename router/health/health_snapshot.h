@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "router/health/gtid.h"
+
 namespace sg::health {
 
 enum class Role : uint8_t { kMaster, kReplica };
@@ -30,6 +32,10 @@ struct ServerHealth {
   std::optional<int64_t> lagMs;          // measured lag; nullopt = unknown
   std::optional<uint64_t> heartbeatSeq;  // replicas: applied; masters: last written
   std::chrono::steady_clock::time_point checkedAt{};
+  // With read_your_writes: masters' @@gtid_binlog_pos (MySQL @@gtid_executed), replicas'
+  // @@gtid_slave_pos, and when the query that read it was sent.
+  std::optional<GtidPosition> gtid;
+  std::chrono::steady_clock::time_point gtidAt{};
   // When the last successful check started, and when the last failed one ended (epoch = never).
   std::chrono::steady_clock::time_point goodSince{};
   std::chrono::steady_clock::time_point failedAt{};

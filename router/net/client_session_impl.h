@@ -41,6 +41,12 @@ inline bool isTransactionControl(sql::StatementType type) {
          type == T::kReleaseSavepoint || type == T::kRollbackToSavepoint;
 }
 
+// SELECT, SHOW, EXPLAIN: statements a replica may answer.
+inline bool isRead(const sql::Statement& stmt) {
+  return stmt.type == sql::StatementType::kSelect || stmt.type == sql::StatementType::kShow ||
+         stmt.type == sql::StatementType::kExplain;
+}
+
 // A COM_QUERY's SQL text.
 inline std::string_view sqlOf(const PacketStream::Packet& cmd) {
   return {reinterpret_cast<const char*>(cmd.payload.data()) + 1, cmd.payload.size() - 1};
@@ -112,7 +118,9 @@ class ClientSession {
   bool mayRetryRead(const sql::Statement& stmt, const plan::Plan& p) const;
   // Read-your-writes: whether `replica` has applied what this session wrote on `shard`.
   bool readsOwnWrites(const shardmap::Shard& shard, const std::string& replica,
-                      const health::HealthSnapshot& health) const;
+                      const health::HealthSnapshot& health);
+  // Read-your-writes: the session may just have written on `shard`'s master.
+  void noteWrite(const std::string& shard);
   // The connection for a single-shard plan (the transaction's, or the shard's master/replica);
   // nullptr after sending the client an error.
   awaitable<Link*> linkForSingle(const plan::Plan& p, const shardmap::ShardMap& map);
@@ -286,6 +294,13 @@ class ClientSession {
     }
   };
   ReadRetry retry_;
+  // Read-your-writes: per shard, when the session last wrote there and, once the monitor read it,
+  // the master's GTID position at a time after that write.
+  struct OwnWrite {
+    ServerStats::Clock::time_point at;
+    std::optional<health::GtidPosition> position;
+  };
+  std::map<std::string, OwnWrite, std::less<>> ownWrites_;
   std::optional<int64_t> readLagBound_;          // the current statement's max_lag_ms hint
   uint8_t collation_ = 0;
   protocol::ConnectAttrs attrs_;

@@ -29,6 +29,7 @@ using health::Role;
 
 constexpr uint16_t kParseError = 1064;
 constexpr uint16_t kNoSuchTable = 1146;
+constexpr uint16_t kUnknownVariable = 1193;
 // While a replica stays not fresh, its state is logged again this often.
 constexpr std::chrono::seconds kStaleLogEvery{5};
 // Statements asking for the replication status, tried in this order (MariaDB, MySQL 8, older).
@@ -52,6 +53,7 @@ struct ServerWorker {
   std::unique_ptr<AdminConnection> conn;
   bool heartbeatReady = false;  // heartbeat table created through this connection
   size_t statusForm = 0;        // index into kStatusStatements of the form that works
+  bool mysqlGtid = false;       // the server has @@gtid_executed, not MariaDB's positions
   bool readOnlyKnown = false;
   bool wasFresh = true;
   Clock::time_point lastStaleLog{};
@@ -171,6 +173,27 @@ awaitable<std::optional<uint64_t>> readAppliedHeartbeat(ServerWorker& w, bool& l
   co_return std::strtoull(r.rows[0][0]->c_str(), nullptr, 10);
 }
 
+// Reads the server's GTID position into w.health (read-your-writes); false when the connection
+// was lost. A server without GTIDs has no position, and sessions that wrote read its master.
+awaitable<bool> readGtid(ServerWorker& w) {
+  health::ServerHealth& h = w.health;
+  const auto at = Clock::now();
+  QueryResult r;
+  if (!w.mysqlGtid) {
+    r = co_await w.conn->query(h.role == Role::kMaster ? "SELECT @@global.gtid_binlog_pos"
+                                                       : "SELECT @@global.gtid_slave_pos");
+    if (r.error && r.error->code == kUnknownVariable) w.mysqlGtid = true;
+  }
+  if (w.mysqlGtid) r = co_await w.conn->query("SELECT @@global.gtid_executed");
+  if (r.lost) co_return false;
+  h.gtid.reset();
+  if (r.ok() && !r.rows.empty() && !r.rows[0].empty() && r.rows[0][0]) {
+    h.gtid = health::GtidPosition::parse(*r.rows[0][0]);
+    h.gtidAt = at;
+  }
+  co_return true;
+}
+
 // One check of one server; the reason when it failed (unreachable, timed out, no answer).
 awaitable<std::optional<std::string>> checkOnce(MonitorShared& m, ServerWorker& w,
                                                 std::chrono::milliseconds timeout) {
@@ -209,6 +232,7 @@ awaitable<std::optional<std::string>> checkOnce(MonitorShared& m, ServerWorker& 
         h.lastError = *failure;
       }
     }
+    if (s.readYourWrites && !co_await readGtid(w)) co_return lostText(deadline);
     co_return std::nullopt;
   }
 
@@ -220,6 +244,7 @@ awaitable<std::optional<std::string>> checkOnce(MonitorShared& m, ServerWorker& 
     if (lost) co_return lostText(deadline);
   }
   h.heartbeatSeq = applied;
+  if (s.readYourWrites && !co_await readGtid(w)) co_return lostText(deadline);
   const auto now = Clock::now();
   std::optional<int64_t> lag;
   if (applied) lag = m.heartbeats.lagMs(h.shard, *applied, now);

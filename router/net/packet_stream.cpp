@@ -1,5 +1,9 @@
 #include "router/net/packet_stream.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <algorithm>
 #include <cstring>
 
@@ -99,6 +103,14 @@ awaitable<PacketStream::ReadStatus> PacketStream::readPacket(Packet& out) {
     consume(f.consumed);
     co_return ReadStatus::kOk;
   }
+}
+
+bool PacketStream::peerGone() {
+  if (!isOpen() || available() > 0) return false;
+  uint8_t byte;
+  const ssize_t n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+  return true;  // EOF, or bytes nobody asked for (a shutdown notice)
 }
 
 awaitable<bool> PacketStream::write(protocol::ByteSpan bytes) {

@@ -29,6 +29,9 @@ class PacketStream {
 
   tcp::socket& socket() { return socket_; }
   bool isOpen() const { return socket_.is_open(); }
+  // An idle connection the peer has closed (or sent something unasked on): a non-blocking peek,
+  // one system call. False while bytes are buffered or the socket is closed.
+  bool peerGone();
   void close();
   void setNoDelay();
   // Switches the connection to TLS as its server (after a client's SSLRequest); false on failure.

@@ -188,6 +188,7 @@ awaitable<bool> ClientSession::stmtExecute(const PacketStream::Packet& cmd) {
     }
     if (retry_.takePending()) continue;
     retry_.disarm();
+    if (link->master && !isRead(ps.stmt)) noteWrite(link->shard);
     ps.longDataChunks.clear();
     ps.longData.clear();
     if (!tracker_.lastWasError()) {

@@ -34,6 +34,7 @@ struct ProxySettings {
   bool allowScatterWrites = false;                // [routing] allow_scatter_writes
   size_t maxMergeRows = 1000000;                  // [routing] max_merge_rows
   bool staleReadError = false;  // [routing] stale_read = "error": no fresh replica fails a read
+  bool readYourWrites = false;  // [routing] read_your_writes = "session"
   // [monitor]: the health checks' account and rhythm.
   std::string monitorUser;
   std::string monitorPassword;

@@ -56,11 +56,6 @@ bool concernsLastStatement(const sql::Statement& stmt, std::string_view sql) {
          word == "SESSION" || word == "PROFILE" || word == "PROFILES";
 }
 
-bool isRead(const sql::Statement& stmt) {
-  return stmt.type == sql::StatementType::kSelect || stmt.type == sql::StatementType::kShow ||
-         stmt.type == sql::StatementType::kExplain;
-}
-
 }  // namespace
 
 void ClientSession::use(Link* link) {
@@ -213,7 +208,8 @@ awaitable<ClientSession::Link*> ClientSession::linkFor(const shardmap::Shard& sh
     // it: replace it before use, unless a transaction holds it.
     const auto failedAt = std::max(h ? h->failedAt : ServerStats::Clock::time_point{},
                                    statsFor(key)->failedAt());
-    if (failedAt < link.openedAt || isParticipant(link)) co_return &link;
+    if (isParticipant(link)) co_return &link;
+    if (failedAt < link.openedAt && !link.stream->peerGone()) co_return &link;
     link.stream->close();
   }
 
@@ -250,10 +246,27 @@ bool ClientSession::mayRetryRead(const sql::Statement& stmt, const plan::Plan& p
   return isRead(stmt) && p.target != plan::Target::kMaster && !inTransaction();
 }
 
-// Read-your-writes is not implemented yet: every fresh replica qualifies.
-bool ClientSession::readsOwnWrites(const shardmap::Shard&, const std::string&,
-                                   const health::HealthSnapshot&) const {
-  return true;
+void ClientSession::noteWrite(const std::string& shard) {
+  if (!ctx_->settings().readYourWrites) return;
+  ownWrites_[shard] = OwnWrite{ServerStats::Clock::now(), std::nullopt};
+}
+
+// After the session wrote on a shard, a replica qualifies for its reads once its applied GTID
+// position covers the master's position as the monitor read it after that write. Until the
+// monitor has read one (at most an interval), the session reads the master.
+bool ClientSession::readsOwnWrites(const shardmap::Shard& shard, const std::string& replica,
+                                   const health::HealthSnapshot& health) {
+  if (!ctx_->settings().readYourWrites) return true;
+  auto it = ownWrites_.find(shard.name);
+  if (it == ownWrites_.end()) return true;
+  OwnWrite& own = it->second;
+  if (!own.position) {
+    const health::ServerHealth* master = health.find(shard.master.str());
+    if (!master || !master->gtid || master->gtidAt <= own.at) return false;
+    own.position = master->gtid;
+  }
+  const health::ServerHealth* r = health.find(replica);
+  return r && r->gtid && r->gtid->covers(*own.position);
 }
 
 plan::PlanContext ClientSession::planContext() const {
@@ -311,6 +324,7 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
     if (!co_await joinTransaction(*link)) co_return client_.isOpen();
     use(link);
     bool ok = co_await forward(cmd);
+    noteWrite(link->shard);
     noteStatus(tracker_.lastStatus());
     co_return ok;
   }
@@ -357,6 +371,7 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
         bool ok = co_await forward(cmd);
         if (retry_.takePending()) continue;
         retry_.disarm();
+        if (link->master && !isRead(stmt)) noteWrite(link->shard);
         if (!tracker_.lastWasError()) {
           noteStatus(tracker_.lastStatus());
         } else {
@@ -465,6 +480,7 @@ awaitable<bool> ClientSession::writeOnEach(std::vector<Work>& work, ResponseKind
       co_return false;
     }
     Drained d = co_await drain(*w.link->stream, kind);
+    noteWrite(w.link->shard);
     if (!d.intact) {
       use(w.link);
       co_await backendLost("reading a write's result");

@@ -273,6 +273,7 @@ awaitable<std::optional<protocol::ErrPacket>> ClientSession::commitParticipants(
 }
 
 void ClientSession::endTransaction(bool chain) {
+  for (const auto& p : txn_.participants) noteWrite(p.link->shard);
   txn_.participants.clear();
   txn_.gtrid.clear();
   txn_.savepoints.clear();

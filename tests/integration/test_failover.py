@@ -1,0 +1,276 @@
+"""Servers dying under load, and reads that must see the session's own writes.
+
+- A replica SIGKILLed during 10 s of sysbench oltp_point_select through shardgate costs no
+  failed query (reads in flight are retried elsewhere); restarted, it serves reads again.
+- A master SIGKILLed: reads of its shard are still served by its replica, writes to it fail at
+  once with ERR 2003 naming the shard and server, the other shard's writes go on; restarted,
+  writes succeed again in the same session, without restarting shardgate.
+- Read-your-writes (`read_your_writes = "session"`) with a replica delayed by MASTER_DELAY: a
+  session always reads its own write, while another session reads the stale replica; once the
+  replica has applied the write, the writer's reads go back to it.
+- `/* shardgate: max_lag_ms=N */` below the replica's lag sends the read to the master.
+
+It kills and reconfigures cluster servers: ctest runs it alone (RUN_SERIAL).
+"""
+
+import contextlib
+import subprocess
+import threading
+import time
+import unittest
+
+import pymysql
+
+import harness
+from test_monitor import admin_sql, server_connect
+from test_sysbench import parse_stats
+
+INTERVAL_MS = 100
+MONITOR = ("[monitor]\nuser = \"monitor\"\npassword = \"monitor\"\n"
+           f"interval_ms = {INTERVAL_MS}\n")
+SB_DB = "fo_sbtest"
+SB_ROWS = 10000
+SPLIT = 5000  # ids below on s0, the others on s1
+
+
+def shard_map():
+    return harness.two_shard_map({"fo_t": "id", "sbtest1": "id"},
+                                 [(0, SPLIT, "s0"), (SPLIT, None, "s1")])
+
+
+def counter(server, name):
+    with contextlib.closing(server_connect(server)) as c, c.cursor() as cur:
+        cur.execute(f"SHOW GLOBAL STATUS LIKE '{name}'")
+        return int(cur.fetchone()[1])
+
+
+def executes(server):
+    """Prepared-statement executions on a server (sysbench's reads; the monitor prepares none)."""
+    return counter(server, "Com_stmt_execute")
+
+
+def port_of(server):
+    return harness.cluster().port(server)
+
+
+def wait_until(predicate, timeout, step=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
+def create_tables():
+    for master in ("s0-master", "s1-master"):
+        with contextlib.closing(server_connect(master)) as c, c.cursor() as cur:
+            cur.execute("CREATE TABLE IF NOT EXISTS app.fo_t (id INT PRIMARY KEY, v INT)")
+            cur.execute("DELETE FROM app.fo_t")
+
+
+def restart_if_down(server):
+    with contextlib.suppress(Exception):
+        harness.cluster_sh("restart-server", "--server", server)
+
+
+class ReplicaKilledUnderLoadTest(harness.ShardgateTestCase):
+    SHARDGATE_OPTIONS = {"log_level": "info", "shard_map_text": shard_map(),
+                         "extra_toml": MONITOR}
+
+    @classmethod
+    def setUpClass(cls):
+        for master in ("s0-master", "s1-master"):
+            port = harness.cluster().port(master)
+            with contextlib.closing(server_connect(master)) as c, c.cursor() as cur:
+                cur.execute(f"DROP DATABASE IF EXISTS {SB_DB}")
+                cur.execute(f"CREATE DATABASE {SB_DB}")
+            r = cls.sysbench(port, "--threads=1", "prepare")
+            if r.returncode != 0:
+                raise RuntimeError(f"sysbench prepare on {master} failed:\n{r.stdout}{r.stderr}")
+            foreign = f"id >= {SPLIT}" if master == "s0-master" else f"id < {SPLIT}"
+            with contextlib.closing(server_connect(master)) as c, c.cursor() as cur:
+                cur.execute(f"DELETE FROM {SB_DB}.sbtest1 WHERE {foreign}")
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            for master in ("s0-master", "s1-master"):
+                with contextlib.closing(server_connect(master)) as c, c.cursor() as cur:
+                    cur.execute(f"DROP DATABASE IF EXISTS {SB_DB}")
+
+    @staticmethod
+    def sysbench(port, *args):
+        cmd = ["sysbench", "oltp_point_select", "--db-driver=mysql", "--mysql-host=127.0.0.1",
+               f"--mysql-port={port}", "--mysql-user=app", "--mysql-password=app",
+               f"--mysql-db={SB_DB}", "--tables=1", f"--table-size={SB_ROWS}", *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+    def tearDown(self):
+        restart_if_down("s0-replica1")
+
+    def test_replica_killed_during_point_select_costs_no_query(self):
+        replica = "s0-replica1"
+        time.sleep(0.5)  # the monitor's first rounds: both replicas fresh
+        result = {}
+        run = threading.Thread(target=lambda: result.update(r=self.sysbench(
+            self.sg.port, "--threads=4", "--time=10", "--report-interval=0", "run")))
+        before = executes(replica)
+        run.start()
+        time.sleep(3)
+        self.assertGreater(executes(replica) - before, 100, "the replica served no reads before")
+        harness.cluster_sh("kill", "--server", replica)
+        run.join(timeout=60)
+        r = result["r"]
+        self.assertEqual(r.returncode, 0, f"sysbench failed:\n{r.stdout}\n{r.stderr}")
+        self.assertNotIn("FATAL", r.stdout + r.stderr)
+        stats = parse_stats(r.stdout)
+        self.assertGreater(stats["queries"], 1000)
+        self.assertEqual(stats["ignored"], 0, r.stdout)
+        self.assertEqual(stats["reconnects"], 0, r.stdout)
+
+        harness.cluster_sh("restart-server", "--server", replica)
+        # Back up and fresh: it takes reads again.
+        base = executes(replica)
+        deadline = time.monotonic() + 15
+        while executes(replica) - base < 100 and time.monotonic() < deadline:
+            r = self.sysbench(self.sg.port, "--threads=2", "--time=1", "--report-interval=0",
+                              "run")
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertGreaterEqual(executes(replica) - base, 100,
+                                "the restarted replica never served reads again")
+        self.assert_alive()
+
+
+class MasterKilledTest(harness.ShardgateTestCase):
+    SHARDGATE_OPTIONS = {"log_level": "info", "shard_map_text": shard_map(),
+                         "connect_timeout_ms": 1000, "extra_toml": MONITOR}
+
+    @classmethod
+    def setUpClass(cls):
+        create_tables()
+        super().setUpClass()
+
+    def tearDown(self):
+        restart_if_down("s0-master")
+
+    def test_reads_served_writes_fail_fast_then_resume(self):
+        master_port = harness.cluster().port("s0-master")
+        time.sleep(0.5)
+        with contextlib.closing(harness.pymysql_connect(self.sg.port, autocommit=True)) as c, \
+                c.cursor() as cur:
+            cur.execute("INSERT INTO fo_t (id, v) VALUES (5, 50), (6005, 60)")
+            time.sleep(0.5)  # replicated
+            harness.cluster_sh("kill", "--server", "s0-master")
+            try:
+                # Reads of s0 keep being served, by its replica, from the first one on.
+                deadline = time.monotonic() + 2
+                served = 0
+                while time.monotonic() < deadline:
+                    cur.execute("SELECT v, @@port FROM fo_t WHERE id = 5")
+                    self.assertEqual(cur.fetchall(), ((50, port_of("s0-replica1")),))
+                    served += 1
+                self.assertGreater(served, 10)
+                # Writes to s0 fail fast, naming the shard and its master; s1 takes writes.
+                for attempt in range(3):
+                    t0 = time.monotonic()
+                    with self.assertRaises(pymysql.err.OperationalError) as cm:
+                        cur.execute(f"UPDATE fo_t SET v = {attempt} WHERE id = 5")
+                    self.assertLess(time.monotonic() - t0, 1.0)
+                    code, message = cm.exception.args
+                    self.assertEqual(code, 2003, message)
+                    self.assertIn(f"shard s0 master 127.0.0.1:{master_port} is unavailable",
+                                  message)
+                cur.execute("UPDATE fo_t SET v = 61 WHERE id = 6005")
+                self.assertEqual(cur.rowcount, 1)
+            finally:
+                harness.cluster_sh("restart-server", "--server", "s0-master")
+
+            # Back: writes succeed again in the same session.
+            def write_works():
+                try:
+                    cur.execute("UPDATE fo_t SET v = 51 WHERE id = 5")
+                    return True
+                except pymysql.err.OperationalError:
+                    return False
+            self.assertTrue(wait_until(write_works, timeout=5, step=0.1),
+                            "writes did not resume after the master's restart")
+            cur.execute("/* shardgate: master */ SELECT v FROM fo_t WHERE id = 5")
+            self.assertEqual(cur.fetchall(), ((51,),))
+        self.assertRegex(self.sg.log_text(), r"master 127\.0\.0\.1:\d+ of shard s0 is up again")
+        self.assert_alive()
+
+
+class ReadYourWritesTest(harness.ShardgateTestCase):
+    """s1's replica applies everything a second late (MASTER_DELAY = 1): with a 5 s max_lag_ms
+    it counts as fresh, so only read-your-writes keeps a writer from reading stale rows."""
+    SHARDGATE_OPTIONS = {
+        "log_level": "info", "shard_map_text": shard_map(),
+        "extra_toml": MONITOR + "max_lag_ms = 5000\n[routing]\nread_your_writes = \"session\"\n"}
+    REPLICA = "s1-replica1"
+
+    @classmethod
+    def setUpClass(cls):
+        create_tables()
+        with contextlib.closing(server_connect("s1-master")) as c, c.cursor() as cur:
+            cur.execute("INSERT INTO app.fo_t (id, v) VALUES (6000, 0)")
+        time.sleep(0.3)
+        admin_sql(cls.REPLICA, "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 1; START SLAVE")
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            admin_sql(cls.REPLICA, "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 0; START SLAVE")
+
+    @staticmethod
+    def read(cur, hint=""):
+        """(v, port of the server that answered) of row 6000."""
+        cur.execute(f"{hint}SELECT v, @@port FROM fo_t WHERE id = 6000")
+        return cur.fetchall()[0]
+
+    def test_session_reads_its_own_writes_from_a_lagging_replica(self):
+        replica, master = port_of(self.REPLICA), port_of("s1-master")
+        time.sleep(2.5)  # the delayed replica has applied the setup and is measured fresh
+        writer = harness.pymysql_connect(self.sg.port, autocommit=True)
+        other = harness.pymysql_connect(self.sg.port, autocommit=True)
+        with contextlib.closing(writer), contextlib.closing(other), writer.cursor() as w, \
+                other.cursor() as o:
+            self.assertEqual(self.read(w)[1], replica, "the replica is not read")
+            stale_seen = 0
+            for v in range(1, 21):
+                w.execute(f"UPDATE fo_t SET v = {v} WHERE id = 6000")
+                for _ in range(3):
+                    self.assertEqual(self.read(w), (v, master), "the writer read a stale row")
+                value, port = self.read(o)
+                self.assertEqual(port, replica)
+                stale_seen += value != v
+                time.sleep(0.02)
+            # The other session reads the delayed replica and saw old values: the writer's
+            # right answers were not luck.
+            self.assertGreater(stale_seen, 10)
+            # Once the replica has applied the write (MASTER_DELAY counts whole seconds of the
+            # events' timestamps: up to 2 s), the writer's reads go back to it.
+            self.assertTrue(wait_until(lambda: self.read(w)[1] == replica, timeout=6, step=0.1),
+                            "the writer never read the replica again")
+            self.assertEqual(self.read(w), (20, replica))
+
+    def test_max_lag_hint_below_the_replica_lag_reads_the_master(self):
+        time.sleep(2.5)
+        with contextlib.closing(harness.pymysql_connect(self.sg.port, autocommit=True)) as c, \
+                c.cursor() as cur:
+            self.assertEqual(self.read(cur)[1], port_of(self.REPLICA))
+            for _ in range(5):
+                self.assertEqual(self.read(cur, "/* shardgate: max_lag_ms=200 */ ")[1],
+                                 port_of("s1-master"))
+            self.assertEqual(self.read(cur, "/* shardgate: max_lag_ms=4000 */ ")[1],
+                             port_of(self.REPLICA))
+
+
+if __name__ == "__main__":
+    unittest.main()
