@@ -8,7 +8,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "router/admin/admin_server.h"
 #include "router/config/config.h"
+#include "router/net/map_reload.h"
+#include "router/net/proxy_admin.h"
 #include "router/net/server.h"
 #include "router/net/tls_context.h"
 #include "router/protocol/auth.h"
@@ -138,10 +141,24 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", error);
     return 1;
   }
-  spdlog::info("shardgate listening on {}:{} (shard map version {}, default shard {})",
+  // Live shard-map reloads: PUT /shardmap, SIGHUP, and edits of the file itself.
+  auto reloader = std::make_shared<sg::net::MapReloader>(ctx, cfg.shardMapPath);
+  server.onHangup([reloader] { reloader->reloadFromFile("SIGHUP"); });
+  boost::asio::co_spawn(server.mainContext(), reloader->watch(), boost::asio::detached);
+  sg::admin::AdminServer admin(server.mainContext().get_executor(), cfg.admin.address,
+                               cfg.admin.port, cfg.admin.token,
+                               std::make_shared<sg::net::ProxyAdmin>(ctx, reloader));
+  if (!admin.start(error)) {
+    spdlog::critical("admin API: {}", error);
+    return 1;
+  }
+  spdlog::info("shardgate listening on {}:{} (shard map version {}, default shard {}); admin API "
+               "on {}:{}{}",
                cfg.listen.address, cfg.listen.port, cfg.shardMap->version(),
-               cfg.shardMap->defaultShard().name);
+               cfg.shardMap->defaultShard().name, cfg.admin.address, admin.port(),
+               cfg.admin.token.empty() ? " (read-only: no [admin] token)" : "");
   server.run();
+  admin.stop();
   spdlog::info("shardgate stopped");
   return 0;
 }

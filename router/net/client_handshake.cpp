@@ -36,6 +36,7 @@ uint32_t offeredCapabilities(const ServerIdentity& backend, bool tls) {
 awaitable<bool> sendError(PacketStream& client, uint8_t seq, uint32_t caps, uint16_t code,
                           std::string_view sqlState, std::string_view message) {
   Bytes payload = protocol::makeErr(code, sqlState, message, caps | cap::kProtocol41);
+  client.noteErrorSent(code, message.find("timed out") != std::string_view::npos);
   co_return co_await client.writePacket(payload, seq);
 }
 

@@ -39,8 +39,14 @@ bool isRefusedCommand(uint8_t c) {
 
 }  // namespace
 
+void ClientSession::countErrors(uint64_t errorsBefore) {
+  if (client_.errorsSent() == errorsBefore) return;
+  ctx_->metrics().countError(errorKindOf(client_.lastErrorCode(), client_.lastErrorTimedOut()));
+}
+
 awaitable<void> ClientSession::run() {
   if (!ctx_->admitClient()) {
+    ctx_->metrics().countError(admin::ErrorKind::kAuth);
     co_await sendError(client_, 0, cap::kProtocol41, protocol::err::kConCount, "08004",
                        "Too many connections");
     client_.close();
@@ -64,6 +70,9 @@ awaitable<void> ClientSession::run() {
         spdlog::info("client {} did not log in within {} ms", client_.peer(),
                      ctx_->settings().loginTimeout.count());
         connected = false;
+        ctx_->metrics().countError(admin::ErrorKind::kTimeout);
+      } else {
+        countErrors(0);  // a refused login (the ERR went to the client)
       }
     }
     Bytes ok = protocol::makeOk(caps_, protocol::status::kAutocommit);
@@ -136,6 +145,8 @@ awaitable<ClientSession::LinkResult> ClientSession::openLink(const shardmap::Sha
   link.stats = statsFor(link.key);
   link.counted = CountedConnection(link.stats);
   link.openedAt = ServerStats::Clock::now();
+  link.series = &ctx_->metrics().series(
+      shard.name, master ? admin::Role::kMaster : admin::Role::kReplica);
   // A new connection to a server has none of the session's prepared statements.
   for (auto& [id, ps] : prepared_) {
     ps.onServer.erase(link.key);
@@ -244,22 +255,28 @@ awaitable<bool> ClientSession::commandLoop() {
     auto st = co_await client_.readPacket(cmd);
     if (st == PacketStream::ReadStatus::kClosed) co_return true;
     if (st == PacketStream::ReadStatus::kTooLarge) {
+      ctx_->metrics().countError(admin::ErrorKind::kProtocol);
       co_await sendError(client_, 1, caps_, protocol::err::kNetPacketTooLarge, "08S01",
                          "Got a packet bigger than 'max_allowed_packet' bytes");
       co_return false;
     }
     if (st == PacketStream::ReadStatus::kOutOfOrder || cmd.seq != 0) {
+      ctx_->metrics().countError(admin::ErrorKind::kProtocol);
       co_await sendError(client_, static_cast<uint8_t>(cmd.lastSeq + 1), caps_,
                          protocol::err::kNetPacketsOutOfOrder, "08S01", "Got packets out of order");
       co_return false;
     }
     if (cmd.payload.empty()) {
+      ctx_->metrics().countError(admin::ErrorKind::kProtocol);
       co_await sendError(client_, 1, caps_, protocol::err::kMalformedPacket, "HY000",
                          "Malformed communication packet");
       co_return false;
     }
     const uint8_t command = cmd.payload[0];
     if (command == static_cast<uint8_t>(Command::kQuit)) co_return true;
+    const uint64_t errorsBefore = client_.errorsSent();
+    statementKind_ = admin::StatementKind::kOther;
+    followShardMap();
     if (isRefusedCommand(command)) {
       if (!co_await sendError(client_, 1, caps_, protocol::err::kUnknownCom, "08S01", "Unknown command")) {
         co_return false;
@@ -319,7 +336,10 @@ awaitable<bool> ClientSession::commandLoop() {
         break;
       case Command::kResetConnection:
         closeSecondaryLinks();
-        use(primary_);
+        if (!co_await useOpen(primary_)) {
+          alive = client_.isOpen();
+          break;
+        }
         alive = co_await forward(cmd);
         if (!tracker_.lastWasError()) {
           state_.reset(state_.schema());
@@ -329,10 +349,15 @@ awaitable<bool> ClientSession::commandLoop() {
       default:
         // Everything else concerns the session's first connection (prepared statements are
         // only allowed where they run there).
-        use(primary_);
+        if (!co_await useOpen(primary_)) {
+          alive = client_.isOpen();
+          break;
+        }
         alive = co_await forward(cmd);
         break;
-    }    if (!alive) co_return false;
+    }
+    countErrors(errorsBefore);
+    if (!alive) co_return false;
   }
 }
 
@@ -351,8 +376,12 @@ awaitable<bool> ClientSession::forward(const PacketStream::Packet& cmd) {
   if (!sent) co_return co_await backendLost("sending a command");
   ResponseKind kind = responseKindFor(command);
   if (kind == ResponseKind::kNone) co_return true;
-  InFlight busy(current_->stats.get());
-  co_return co_await relayResponse(kind);
+  Link& link = *current_;
+  InFlight busy(link.stats.get());
+  const auto start = ServerStats::Clock::now();
+  const bool ok = co_await relayResponse(kind);
+  countQuery(link, start);
+  co_return ok;
 }
 
 // Passes the backend's response through to the client packet by packet, looking only at packet
@@ -458,7 +487,7 @@ awaitable<bool> ClientSession::changeUser(const PacketStream::Packet& cmd) {
   closeSecondaryLinks();
   state_.reset(cu->database);
   prepared_.clear();
-  use(primary_);
+  if (!co_await useOpen(primary_)) co_return false;
   const auto& s = ctx_->settings();
   protocol::ChangeUser bcu;
   bcu.user = s.backendUser;

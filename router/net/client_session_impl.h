@@ -15,6 +15,7 @@
 #include "router/net/backend_connection.h"
 #include "router/net/client_handshake.h"
 #include "router/net/kill_statement.h"
+#include "router/net/metric_labels.h"
 #include "router/net/packet_stream.h"
 #include "router/net/proxy_context.h"
 #include "router/net/response_tracker.h"
@@ -100,6 +101,7 @@ class ClientSession {
     std::shared_ptr<ServerStats> stats;
     CountedConnection counted;
     ServerStats::Clock::time_point openedAt{};
+    admin::ServerSeries* series = nullptr;  // its queries_total / query_duration counters
   };
   struct LinkResult {
     Link* link = nullptr;
@@ -127,6 +129,14 @@ class ClientSession {
   plan::PlanContext planContext() const;
   PacketStream& backend() { return *current_->stream; }
   void use(Link* link);
+  // use(link), reopening it first when it was closed (a lost server, a reload that removed it)
+  // and no transaction holds it: the same server, or — for the primary connection, whose
+  // server left the shard map — the default shard's master. False after sending an error.
+  awaitable<bool> useOpen(Link* link);
+  // After a shard-map reload, outside a transaction: connections to servers no longer in the map
+  // are closed (the primary's is reopened on next use).
+  void followShardMap();
+  int64_t mapVersion_ = -1;  // the shard-map version the session's connections follow
   void closeSecondaryLinks();
 
   // Routing (query_routing.cpp).
@@ -294,6 +304,20 @@ class ClientSession {
     }
   };
   ReadRetry retry_;
+  // Metrics: the kind of the statement being relayed (shardgate_queries_total's `statement`),
+  // and the time a command was sent.
+  admin::StatementKind statementKind_ = admin::StatementKind::kOther;
+  void countQuery(Link& link, ServerStats::Clock::time_point sent) const {
+    if (link.series) link.series->countQuery(statementKind_, ServerStats::Clock::now() - sent);
+  }
+  void countQueries(const std::vector<Work>& work, ServerStats::Clock::time_point sent) const {
+    for (const Work& w : work) countQuery(*w.link, sent);
+  }
+  // What a command's outcome adds to the metrics: an ERR shardgate itself sent.
+  void countErrors(uint64_t errorsBefore);
+  // How the transaction being ended ended, for shardgate_transactions_total.
+  enum class TxnOutcome : uint8_t { kRolledBack, kCommitted, kUnknown };
+  TxnOutcome txnOutcome_ = TxnOutcome::kRolledBack;
   // Read-your-writes: per shard, when the session last wrote there and, once the monitor read it,
   // the master's GTID position at a time after that write.
   struct OwnWrite {

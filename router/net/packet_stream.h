@@ -45,6 +45,16 @@ class PacketStream {
   awaitable<ReadStatus> readPacket(Packet& out);
   // Writes all bytes; false if the peer is gone.
   awaitable<bool> write(protocol::ByteSpan bytes);
+  // ERR packets shardgate itself sent on this stream (sendError), and the last one's code and
+  // whether it reported a timeout: what the error metrics count.
+  void noteErrorSent(uint16_t code, bool timedOut) {
+    ++errorsSent_;
+    lastErrorCode_ = code;
+    lastErrorTimedOut_ = timedOut;
+  }
+  uint64_t errorsSent() const { return errorsSent_; }
+  uint16_t lastErrorCode() const { return lastErrorCode_; }
+  bool lastErrorTimedOut() const { return lastErrorTimedOut_; }
   // Bytes handed to write() so far (sent or captured).
   uint64_t bytesWritten() const { return written_; }
   // Frames `payload` with sequence id `seq` and writes it; returns false on error.
@@ -76,6 +86,9 @@ class PacketStream {
   protocol::Bytes assembled_;  // a split payload, put together
   protocol::Bytes* capture_ = nullptr;
   uint64_t written_ = 0;
+  uint64_t errorsSent_ = 0;
+  uint16_t lastErrorCode_ = 0;
+  bool lastErrorTimedOut_ = false;
 };
 
 }  // namespace sg::net

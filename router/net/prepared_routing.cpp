@@ -95,6 +95,7 @@ awaitable<bool> ClientSession::stmtPrepare(const PacketStream::Packet& cmd) {
   plan::Plan p = plan::planStatement(ps.stmt, ps.sql, *map, planContext());
   // The metadata is the same on every shard: prepare where the statement will run if that is
   // known already, else on the session's primary connection.
+  if (!co_await useOpen(primary_)) co_return client_.isOpen();
   Link* link = primary_;
   if (p.route == plan::RouteKind::kSingle && !p.dependsOnParams) {
     link = co_await linkForSingle(p, *map);
@@ -153,6 +154,8 @@ awaitable<bool> ClientSession::stmtExecute(const PacketStream::Packet& cmd) {
   pc.params = &values;
   plan::Plan p = plan::planStatement(ps.stmt, ps.sql, *map, pc);
   readLagBound_ = ps.stmt.hints.maxLagMs;
+  statementKind_ = statementKindOf(ps.stmt.type);
+  ctx_->metrics().countRoute(routeOf(p.route));
   if (p.route == plan::RouteKind::kReject) {
     co_return co_await sendError(client_, 1, caps_, p.errorCode, p.sqlState, p.errorMessage);
   }
@@ -180,8 +183,10 @@ awaitable<bool> ClientSession::stmtExecute(const PacketStream::Packet& cmd) {
     bool ok;
     {
       InFlight busy(link->stats.get());
+      const auto start = ServerStats::Clock::now();
       if (co_await link->stream->write(framed)) {
         ok = co_await relayResponse(ResponseKind::kStmtExecute);
+        countQuery(*link, start);
       } else {
         ok = co_await backendLost("sending a command");
       }
@@ -265,7 +270,12 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
   }
   ps.longDataChunks.clear();
   ps.longData.clear();
-  if (!read) co_return co_await writeOnEach(work, ResponseKind::kStmtExecute, true);
+  const auto start = ServerStats::Clock::now();
+  if (!read) {
+    const bool ok = co_await writeOnEach(work, ResponseKind::kStmtExecute, true);
+    countQueries(work, start);
+    co_return ok;
+  }
   ScatterOptions opts;
   opts.spec = merge;
   opts.format = exec::RowFormat::kBinary;
@@ -286,7 +296,9 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
     for (uint16_t i = 0; i < ps.params; ++i)
       opts.params.push_back(boundLiteral(req, cmd.payload, i));
   }
-  co_return co_await scatterRead(work, std::move(opts));
+  const bool ok = co_await scatterRead(work, std::move(opts));
+  countQueries(work, start);
+  co_return ok;
 }
 
 // A bound parameter as a HAVING literal.
@@ -342,7 +354,10 @@ awaitable<bool> ClientSession::executeSplitInsert(PreparedStatement& ps,
     }
     work.push_back({link, std::move(*payload)});
   }
-  co_return co_await writeOnEach(work, ResponseKind::kStmtExecute, true);
+  const auto start = ServerStats::Clock::now();
+  const bool ok = co_await writeOnEach(work, ResponseKind::kStmtExecute, true);
+  countQueries(work, start);
+  co_return ok;
 }
 
 // FETCH, CLOSE, RESET and SEND_LONG_DATA: addressed by the client's statement id.

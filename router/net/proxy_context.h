@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "router/admin/metrics.h"
 #include "router/health/health_snapshot.h"
 #include "router/net/authenticator.h"
 #include "router/net/server_stats.h"
@@ -66,6 +67,7 @@ class ProxyContext {
   Authenticator& auth() { return *auth_; }
   SessionRegistry& sessions() { return sessions_; }
   ServerStatsRegistry& serverStats() { return serverStats_; }
+  admin::Metrics& metrics() { return metrics_; }
   // TLS for client connections; nullptr when disabled.
   boost::asio::ssl::context* tls() const { return tls_.get(); }
 
@@ -111,6 +113,7 @@ class ProxyContext {
   std::shared_ptr<const health::HealthSnapshot> health_;
   SessionRegistry sessions_;
   ServerStatsRegistry serverStats_;
+  admin::Metrics metrics_;
   mutable std::mutex identityMutex_;
   ServerIdentity identity_;
   std::atomic<uint32_t> connectionIds_{1};

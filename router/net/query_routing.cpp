@@ -3,6 +3,8 @@
 // results summed), or on several servers whose result sets are concatenated. Session state (schema,
 // SETs) follows the session onto every backend connection it opens.
 
+#include <set>
+
 #include <spdlog/spdlog.h>
 
 #include "router/exec/replica_choice.h"
@@ -63,6 +65,69 @@ void ClientSession::use(Link* link) {
   current_ = link;
   // KILL QUERY from another session must reach the server this session now talks to.
   ctx_->sessions().updateBackend(connectionId_, link->host, link->port, link->threadId);
+}
+
+awaitable<bool> ClientSession::useOpen(Link* link) {
+  if (link->stream->isOpen() || isParticipant(*link)) {
+    use(link);
+    co_return true;
+  }
+  auto map = ctx_->shardMap();
+  const shardmap::Shard* shard = map->findShard(link->shard);
+  bool inMap = false;
+  if (shard) {
+    inMap = shard->master.str() == link->key;
+    for (const auto& r : shard->replicas) inMap = inMap || r.str() == link->key;
+  }
+  if (!inMap) {
+    if (link != primary_) {
+      co_return co_await sendError(client_, 1, caps_, protocol::err::kServerLost, "HY000",
+                                   "shardgate: " + link->name + " is no longer in the shard map");
+    }
+    shard = &map->defaultShard();
+  }
+  const bool master = !inMap || link->master;
+  const std::string oldKey = link->key;
+  Link* fresh = co_await linkFor(*shard, master);
+  if (!fresh) co_return false;
+  if (link == primary_ && fresh != primary_) {
+    primary_ = fresh;
+    if (current_ && current_->key == oldKey) current_ = nullptr;
+    for (auto& [id, ps] : prepared_) ps.onServer.erase(oldKey);
+    links_.erase(oldKey);
+    ctx_->sessions().updateBackend(connectionId_, fresh->host, fresh->port, fresh->threadId);
+  }
+  use(fresh);
+  co_return true;
+}
+
+void ClientSession::followShardMap() {
+  auto map = ctx_->shardMap();
+  if (map->version() == mapVersion_ || inTransaction()) return;
+  mapVersion_ = map->version();
+  std::set<std::string, std::less<>> servers;
+  for (const auto& shard : map->shards()) {
+    servers.insert(shard.master.str());
+    for (const auto& r : shard.replicas) servers.insert(r.str());
+  }
+  for (auto it = links_.begin(); it != links_.end();) {
+    Link& link = it->second;
+    if (servers.count(it->first)) {
+      ++it;
+      continue;
+    }
+    if (&link == primary_ || &link == current_) {
+      link.stream->close();  // reopened on next use (the primary elsewhere)
+      ++it;
+      continue;
+    }
+    for (auto& [id, ps] : prepared_) {
+      ps.onServer.erase(it->first);
+      ps.pieces.erase(it->first);
+    }
+    link.stream->close();
+    it = links_.erase(it);
+  }
 }
 
 void ClientSession::closeSecondaryLinks() {
@@ -182,7 +247,9 @@ awaitable<ClientSession::Link*> ClientSession::linkFor(const shardmap::Shard& sh
   if (!master) {
     if (const shardmap::Endpoint* replica = freshReplica(shard, health.get())) {
       server = replica;
-    } else if (ctx_->settings().staleReadError && !shard.replicas.empty()) {
+    } else if (!shard.replicas.empty() && !ctx_->settings().staleReadError) {
+      ctx_->metrics().countRoute(admin::Route::kMasterFallback);
+    } else if (!shard.replicas.empty()) {
       co_await sendError(client_, 1, caps_, protocol::err::kUnknownError, "HY000",
                          "shardgate: no replica of shard " + shard.name +
                              " is within max_lag_ms = " + std::to_string(lagBound(shard)) +
@@ -346,6 +413,7 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
   if (concernsLastStatement(stmt, sql) && !stmt.error) {
     // LAST_INSERT_ID(), FOUND_ROWS(), @@warning_count, SHOW WARNINGS ...: the connection that ran
     // the session's last statement answers.
+    if (!co_await useOpen(current_)) co_return client_.isOpen();
     bool ok = co_await forward(cmd);
     if (!tracker_.lastWasError()) noteStatus(tracker_.lastStatus());
     co_return ok;
@@ -353,6 +421,8 @@ awaitable<bool> ClientSession::routeQuery(const PacketStream::Packet& cmd) {
 
   plan::Plan p = plan::planStatement(stmt, sql, *map, pc);
   readLagBound_ = stmt.hints.maxLagMs;  // /* shardgate: max_lag_ms=N */ for this statement
+  statementKind_ = statementKindOf(stmt.type);
+  ctx_->metrics().countRoute(routeOf(p.route));
   switch (p.route) {
     case plan::RouteKind::kReject:
       co_return co_await sendError(client_, 1, caps_, p.errorCode, p.sqlState, p.errorMessage);
@@ -403,7 +473,7 @@ awaitable<bool> ClientSession::runSessionStatement(const PacketStream::Packet& c
       co_return co_await sendError(client_, 1, caps_, err->code, err->sqlState, err->message);
     }
   }
-  if (!inTransaction()) use(primary_);
+  if (!co_await useOpen(inTransaction() ? current_ : primary_)) co_return client_.isOpen();
   if (!co_await forward(cmd)) co_return false;
   if (tracker_.lastWasError()) co_return true;
   if (commits) endTransaction(false);
@@ -451,9 +521,11 @@ awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_vie
   if (!transactional) {
     // The DDL commits the transaction of the one server that holds it (several are refused).
     if (!txn_.participants.empty()) endTransaction(false);
-    co_return co_await writeOnEach(work, ResponseKind::kQuery, false);
   }
-  co_return co_await writeOnEach(work, ResponseKind::kQuery, true);
+  const auto start = ServerStats::Clock::now();
+  const bool ok = co_await writeOnEach(work, ResponseKind::kQuery, transactional);
+  countQueries(work, start);
+  co_return ok;
 }
 
 // DML on several masters is atomic: inside a transaction every master joins it (and a statement
@@ -543,12 +615,15 @@ awaitable<bool> ClientSession::relayMerged(const plan::Plan& p, const PacketStre
     opts.bounds.offset = p.merge->offset.literal.value_or(0);
     opts.bounds.limit = p.merge->limit.literal;
   }
-  co_return co_await scatterRead(work, std::move(opts));
+  const auto start = ServerStats::Clock::now();
+  const bool ok = co_await scatterRead(work, std::move(opts));
+  countQueries(work, start);
+  co_return ok;
 }
 
 // COM_INIT_DB: like USE, on every connection of the session.
 awaitable<bool> ClientSession::initDb(const PacketStream::Packet& cmd) {
-  if (!inTransaction()) use(primary_);
+  if (!co_await useOpen(inTransaction() ? current_ : primary_)) co_return client_.isOpen();
   if (!co_await forward(cmd)) co_return false;
   if (tracker_.lastWasError()) co_return true;
   std::string schema(sqlOf(cmd));

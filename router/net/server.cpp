@@ -72,6 +72,15 @@ void Server::run() {
     spdlog::info("signal {} received, shutting down", sig);
     stop();
   });
+  asio::signal_set hangups(mainContext(), SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> onHangup =
+      [this, &hangups, &onHangup](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        spdlog::info("SIGHUP received, reloading the shard map");
+        if (hangup_) hangup_();
+        hangups.async_wait(onHangup);
+      };
+  hangups.async_wait(onHangup);
   // Greet clients only once the backend's identity is known (or its first probe failed).
   asio::co_spawn(
       mainContext(),

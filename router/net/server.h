@@ -5,6 +5,7 @@
 
 #include "router/net/asio_prelude.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -24,6 +25,8 @@ class Server {
   // Runs until SIGINT/SIGTERM or stop().
   void run();
   void stop();
+  // Called on the main context at each SIGHUP (reload the shard map).
+  void onHangup(std::function<void()> f) { hangup_ = std::move(f); }
   // The first thread's context, for background tasks.
   boost::asio::io_context& mainContext() { return *contexts_.front(); }
 
@@ -31,6 +34,7 @@ class Server {
   std::shared_ptr<ProxyContext> ctx_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  std::function<void()> hangup_;
 };
 
 // Learns the default shard master's version string and capabilities (retrying until it

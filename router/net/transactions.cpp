@@ -233,6 +233,7 @@ awaitable<std::optional<protocol::ErrPacket>> ClientSession::commitParticipants(
   if (r.lost) {
     // Unknown outcome: the branches stay prepared until recovery reads the coordinator's log.
     std::string gtrid = txn_.gtrid;
+    txnOutcome_ = TxnOutcome::kUnknown;
     endTransaction(false);
     co_return protocol::ErrPacket{protocol::err::kServerLost, "HY000",
                                   "shardgate: lost " + coordinator.name +
@@ -246,6 +247,7 @@ awaitable<std::optional<protocol::ErrPacket>> ClientSession::commitParticipants(
     co_return err;
   }
   crashPoint("xa-decided");
+  txnOutcome_ = TxnOutcome::kCommitted;
   // 4. Committed: every branch follows; one that can't now is completed by recovery.
   bool all = true;
   for (size_t i = 1; i < txn_.participants.size(); ++i) {
@@ -274,6 +276,14 @@ awaitable<std::optional<protocol::ErrPacket>> ClientSession::commitParticipants(
 
 void ClientSession::endTransaction(bool chain) {
   for (const auto& p : txn_.participants) noteWrite(p.link->shard);
+  if (txn_.participants.size() == 1) {
+    ctx_->metrics().countTransaction(admin::TransactionKind::kSingle);
+  } else if (txn_.participants.size() > 1 && txnOutcome_ != TxnOutcome::kUnknown) {
+    ctx_->metrics().countTransaction(txnOutcome_ == TxnOutcome::kCommitted
+                                         ? admin::TransactionKind::kXaCommit
+                                         : admin::TransactionKind::kXaRollback);
+  }
+  txnOutcome_ = TxnOutcome::kRolledBack;
   txn_.participants.clear();
   txn_.gtrid.clear();
   txn_.savepoints.clear();

@@ -1,6 +1,7 @@
 // The `shardmap` command-line tool: checks a shard-map file before it is deployed, tells which
-// shard owns a shard-key value, and shows where shardgate would route a SQL statement. Exit codes:
-// 0 success (also for a statement shardgate would refuse), 1 invalid file or no owner, 2 usage.
+// shard owns a shard-key value, shows what changes between two versions of a map, and shows where
+// shardgate would route a SQL statement. Exit codes: 0 success (also for a statement shardgate
+// would refuse), 1 invalid file or no owner, 2 usage.
 
 #include <charconv>
 #include <cstdint>
@@ -11,6 +12,7 @@
 
 #include "router/plan/planner.h"
 #include "router/sql/classifier.h"
+#include "shardmap/shard_map_diff.h"
 #include "shardmap/shard_map_loader.h"
 
 namespace {
@@ -22,6 +24,9 @@ constexpr int kExitUsage = 2;
 constexpr std::string_view kUsage =
     "usage: shardmap check FILE        validate a shard map (warnings and errors on stderr)\n"
     "       shardmap lookup FILE KEY   print the shard that owns shard-key value KEY\n"
+    "       shardmap diff OLD NEW [--json]\n"
+    "                                  print what changes from map OLD to map NEW: key ranges\n"
+    "                                  that move, shards, servers, tables (one line each)\n"
     "       shardmap route FILE SQL    print where SQL would be routed, as one JSON line:\n"
     "                                  {\"route\":\"single|multi|scatter|broadcast|reject\",\n"
     "                                   "
@@ -40,13 +45,18 @@ void printDiagnostics(const sg::shardmap::LoadResult& result) {
   for (const auto& e : result.errors) std::cerr << e.str() << "\n";
 }
 
+// Prints an invalid file's diagnostics and error count as `check` does; true if the file is valid.
+bool reportIfInvalid(const std::string& file, const sg::shardmap::LoadResult& result) {
+  if (result.ok()) return true;
+  printDiagnostics(result);
+  std::cerr << file << ": " << result.errors.size() << " error(s)\n";
+  return false;
+}
+
 int check(const std::string& file) {
   auto result = sg::shardmap::loadShardMapFile(file);
-  printDiagnostics(result);
-  if (!result.ok()) {
-    std::cerr << file << ": " << result.errors.size() << " error(s)\n";
-    return kExitFailed;
-  }
+  if (!reportIfInvalid(file, result)) return kExitFailed;
+  printDiagnostics(result);  // the warnings
   const auto& map = *result.map;
   std::cout << file << ": ok (version " << map.version() << ", " << map.shards().size()
             << " shard(s), " << map.ranges().size() << " range(s), " << map.shardedTables().size()
@@ -72,6 +82,28 @@ int lookup(const std::string& file, std::string_view keyText) {
     return kExitFailed;
   }
   std::cout << shard->name << "\n";
+  return kExitOk;
+}
+
+// Both files are validated first (every error of both is reported); warnings are not repeated.
+int diff(const std::string& oldFile, const std::string& newFile, bool json) {
+  auto before = sg::shardmap::loadShardMapFile(oldFile);
+  auto after = sg::shardmap::loadShardMapFile(newFile);
+  bool valid = reportIfInvalid(oldFile, before);
+  valid = reportIfInvalid(newFile, after) && valid;
+  if (!valid) return kExitFailed;
+  sg::shardmap::MapDiff changes = sg::shardmap::diffMaps(*before.map, *after.map);
+  if (json) {
+    std::cout << sg::shardmap::diffToJson(changes, 2) << "\n";
+  } else {
+    std::cout << sg::shardmap::diffToText(changes);
+  }
+  // A running shardgate only takes a map whose version is above its current one.
+  if (changes.version.after <= changes.version.before && !changes.empty()) {
+    std::cerr << "shardmap: warning: " << newFile << " changes the map but its version "
+              << changes.version.after << " is not above " << changes.version.before
+              << ": shardgate would refuse it as stale\n";
+  }
   return kExitOk;
 }
 
@@ -109,6 +141,19 @@ int main(int argc, char** argv) {
   if (command == "lookup") {
     if (args.size() != 3) return usageError("lookup takes FILE and KEY");
     return lookup(args[1], args[2]);
+  }
+  if (command == "diff") {
+    std::vector<std::string> files;
+    bool json = false;
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (args[i] == "--json") {
+        json = true;
+      } else {
+        files.push_back(args[i]);
+      }
+    }
+    if (files.size() != 2) return usageError("diff takes OLD and NEW (and optionally --json)");
+    return diff(files[0], files[1], json);
   }
   if (command == "route") {
     if (args.size() != 3) return usageError("route takes FILE and SQL (quote the statement)");

@@ -107,6 +107,83 @@ TEST_F(ShardmapCli, LookupInInvalidFileFails) {
   EXPECT_EQ(r.out, "");
 }
 
+TEST_F(ShardmapCli, DiffPrintsOneLinePerChange) {
+  std::string next = dir_.write("next.toml", R"(version = 4
+default_shard = "s0"
+[sharded_tables]
+users = "id"
+[shards.s0]
+master = "h:1"
+replicas = ["h:3"]
+[shards.s1]
+master = "h:2"
+[[ranges]]
+start = 0
+end = 150
+shard = "s0"
+[[ranges]]
+start = 150
+shard = "s1"
+)");
+  CliRun r = run({"diff", goodMap_, next});
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "version 3 -> 4\n"
+            "range [100, 150): none -> s0\n"
+            "range [150, 200): none -> s1\n"
+            "shard s0: + replica h:3\n");
+  EXPECT_EQ(r.err, "");  // warnings of valid files are check's business
+
+  CliRun json = run({"diff", "--json", goodMap_, next});
+  EXPECT_EQ(json.exitCode, 0) << json.err;
+  EXPECT_NE(json.out.find(R"("start": 100,)"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find(R"("after": "s1")"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find(R"("replicas_added": [
+        "h:3"
+      ])"),
+            std::string::npos)
+      << json.out;
+  EXPECT_EQ(run({"diff", goodMap_, next, "--json"}).out, json.out);
+}
+
+TEST_F(ShardmapCli, DiffOfEqualMapsSaysNoChanges) {
+  CliRun r = run({"diff", goodMap_, goodMap_});
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(r.out, "no changes\n");
+}
+
+TEST_F(ShardmapCli, DiffWarnsWhenTheVersionDoesNotGoUp) {
+  std::string same = dir_.write("same-version.toml", R"(version = 3
+default_shard = "s1"
+[shards.s0]
+master = "h:1"
+[shards.s1]
+master = "h:2"
+)");
+  CliRun r = run({"diff", goodMap_, same});
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("default shard s0 -> s1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("warning: " + same + " changes the map but its version 3 is not above 3"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(ShardmapCli, DiffValidatesBothFilesLikeCheck) {
+  CliRun r = run({"diff", badMap_, badMap_});
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_EQ(r.out, "");
+  std::string oneFile = badMap_ + ":2: default_shard: unknown shard 'nope'";
+  size_t first = r.err.find(oneFile);
+  ASSERT_NE(first, std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(oneFile, first + 1), std::string::npos) << "both files reported\n" << r.err;
+  EXPECT_NE(r.err.find(badMap_ + ": 2 error(s)"), std::string::npos) << r.err;
+
+  CliRun missing = run({"diff", goodMap_, (dir_.path() / "absent.toml").string()});
+  EXPECT_EQ(missing.exitCode, 1);
+  EXPECT_NE(missing.err.find("absent.toml: cannot read file"), std::string::npos) << missing.err;
+  EXPECT_EQ(missing.out, "");
+}
+
 TEST_F(ShardmapCli, UsageErrorsExitTwo) {
   const std::vector<std::vector<std::string>> cases = {
       {},
@@ -115,6 +192,9 @@ TEST_F(ShardmapCli, UsageErrorsExitTwo) {
       {"check", goodMap_, goodMap_},
       {"lookup", goodMap_},
       {"lookup", goodMap_, "1", "2"},
+      {"diff", goodMap_},
+      {"diff", goodMap_, goodMap_, goodMap_},
+      {"diff", "--json", goodMap_},
   };
   for (const auto& args : cases) {
     CliRun r = run(args);
@@ -129,6 +209,7 @@ TEST_F(ShardmapCli, HelpGoesToStdout) {
   EXPECT_EQ(r.exitCode, 0);
   EXPECT_NE(r.out.find("usage: shardmap check FILE"), std::string::npos);
   EXPECT_NE(r.out.find("shardmap lookup FILE KEY"), std::string::npos);
+  EXPECT_NE(r.out.find("shardmap diff OLD NEW [--json]"), std::string::npos);
 }
 
 }  // namespace
