@@ -11,6 +11,7 @@ greets clients and, on exit, stops it with SIGTERM and fails the test unless it 
 """
 
 import contextlib
+import http.client
 import os
 import re
 import shlex
@@ -147,14 +148,18 @@ class Shardgate:
     port (default: a free one), tls (offer TLS; shardgate's default is on), login_timeout_ms,
     shard_map_text (a whole shard map instead of the cluster's), extra_toml (tables appended to
     the config, e.g. "[routing]\nmax_merge_rows = 3"), env (variables added to shardgate's
-    environment, e.g. {"SHARDGATE_CRASH_POINT": "xa-prepared"}).
+    environment, e.g. {"SHARDGATE_CRASH_POINT": "xa-prepared"}), admin_token ([admin] token:
+    PUT /shardmap enabled).
+
+    The admin API listens on admin_port; admin() sends it a request.
     """
 
     def __init__(self, auth_plugin=None, users=None, max_connections=None,
                  max_allowed_packet=None, backend_port=None, backend_host=HOST,
                  connect_timeout_ms=None, log_level="info", threads=None,
                  backend_user=APP_USER, backend_password=APP_PASSWORD, port=None, tls=None,
-                 login_timeout_ms=None, shard_map_text=None, extra_toml="", env=None):
+                 login_timeout_ms=None, shard_map_text=None, extra_toml="", env=None,
+                 admin_token=None):
         self.auth_plugin = auth_plugin
         self.users = users if users is not None else [{"name": APP_USER, "password": APP_PASSWORD}]
         self.max_connections = max_connections
@@ -172,6 +177,8 @@ class Shardgate:
         self.shard_map_text = shard_map_text
         self.extra_toml = extra_toml
         self.env = env
+        self.admin_token = admin_token
+        self.admin_port = None
         self.proc = None
         self.tmp = None
         self.log_path = None
@@ -214,7 +221,10 @@ class Shardgate:
         if self.login_timeout_ms is not None:
             out.append(f"login_timeout_ms = {self.login_timeout_ms}")
         # An admin port of its own, so several shardgates can run side by side.
-        out += ["[admin]", f'address = "{HOST}"', f"port = {free_port()}"]
+        self.admin_port = free_port()
+        out += ["[admin]", f'address = "{HOST}"', f"port = {self.admin_port}"]
+        if self.admin_token is not None:
+            out.append(f"token = {toml_str(self.admin_token)}")
         for u in self.users:
             out.append("[[users]]")
             out.append(f"name = {toml_str(u['name'])}")
@@ -288,6 +298,30 @@ class Shardgate:
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
+
+    @property
+    def shard_map_path(self):
+        return os.path.join(self.tmp, "shardmap.toml")
+
+    def admin(self, method, path, body=None, token=None, timeout=10):
+        """An admin API request: (status, headers as a dict with lower-case names, body text)."""
+        conn = http.client.HTTPConnection(HOST, self.admin_port, timeout=timeout)
+        try:
+            headers = {}
+            if token is not None:
+                headers["Authorization"] = f"Bearer {token}"
+            data = body.encode() if isinstance(body, str) else body
+            conn.request(method, path, body=data, headers=headers)
+            r = conn.getresponse()
+            return (r.status, {k.lower(): v for k, v in r.getheaders()},
+                    r.read().decode("utf-8", "replace"))
+        finally:
+            conn.close()
+
+    def metric(self, name, **labels):
+        """The value of one series on GET /metrics (None when absent)."""
+        _, _, text = self.admin("GET", "/metrics")
+        return parse_metric(text, name, **labels)
 
     @property
     def pid(self):
@@ -447,11 +481,25 @@ class ShardgateTestCase(unittest.TestCase):
 # Clients
 
 
-def two_shard_map(sharded_tables, ranges, global_tables=()):
+def parse_metric(text, name, **labels):
+    """The value of the series `name{labels...}` (exact label set) in Prometheus text, or None."""
+    for line in text.splitlines():
+        if line.startswith("#") or not line.startswith(name):
+            continue
+        m = re.match(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$", line)
+        if not m or m.group(1) != name:
+            continue
+        got = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(2) or ""))
+        if got == {k: str(v) for k, v in labels.items()}:
+            return float(m.group(3))
+    return None
+
+
+def two_shard_map(sharded_tables, ranges, global_tables=(), version=1):
     """A shard-map text over the shared cluster's two shards (s0, s1: master + replica1 each).
     sharded_tables: {table: key column}; ranges: [(start, end or None, shard)]."""
     c = cluster()
-    out = ['version = 1', 'default_shard = "s0"']
+    out = [f'version = {version}', 'default_shard = "s0"']
     if global_tables:
         out.append("global_tables = [" + ", ".join(f'"{t}"' for t in global_tables) + "]")
     out.append("[sharded_tables]")
