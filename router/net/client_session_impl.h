@@ -4,6 +4,7 @@
 
 #include "router/net/asio_prelude.h"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -312,6 +313,12 @@ class ClientSession {
   }
   void countQueries(const std::vector<Work>& work, ServerStats::Clock::time_point sent) const {
     for (const Work& w : work) countQuery(*w.link, sent);
+  }
+  // The servers of a multi-server command, counted in flight while the result lives.
+  static std::deque<InFlight> busyOn(const std::vector<Work>& work) {
+    std::deque<InFlight> busy;
+    for (const Work& w : work) busy.emplace_back(w.link->stats.get());
+    return busy;
   }
   // What a command's outcome adds to the metrics: an ERR shardgate itself sent.
   void countErrors(uint64_t errorsBefore);

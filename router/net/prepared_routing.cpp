@@ -271,6 +271,7 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
   ps.longDataChunks.clear();
   ps.longData.clear();
   const auto start = ServerStats::Clock::now();
+  auto busy = busyOn(work);
   if (!read) {
     const bool ok = co_await writeOnEach(work, ResponseKind::kStmtExecute, true);
     countQueries(work, start);
@@ -355,6 +356,7 @@ awaitable<bool> ClientSession::executeSplitInsert(PreparedStatement& ps,
     work.push_back({link, std::move(*payload)});
   }
   const auto start = ServerStats::Clock::now();
+  auto busy = busyOn(work);
   const bool ok = co_await writeOnEach(work, ResponseKind::kStmtExecute, true);
   countQueries(work, start);
   co_return ok;

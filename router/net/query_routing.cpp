@@ -523,6 +523,7 @@ awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_vie
     if (!txn_.participants.empty()) endTransaction(false);
   }
   const auto start = ServerStats::Clock::now();
+  auto busy = busyOn(work);
   const bool ok = co_await writeOnEach(work, ResponseKind::kQuery, transactional);
   countQueries(work, start);
   co_return ok;
@@ -616,6 +617,7 @@ awaitable<bool> ClientSession::relayMerged(const plan::Plan& p, const PacketStre
     opts.bounds.limit = p.merge->limit.literal;
   }
   const auto start = ServerStats::Clock::now();
+  auto busy = busyOn(work);
   const bool ok = co_await scatterRead(work, std::move(opts));
   countQueries(work, start);
   co_return ok;
