@@ -47,6 +47,39 @@ TEST(HealthSnapshot, StoppedReplicationIsNotFreshEvenAtLagZero) {
   EXPECT_FALSE(with(s).fresh(s.key, 1000));
 }
 
+TEST(HealthSnapshot, ReconnectingReplicaIsFreshOnlyWhileItsMasterFails) {
+  ServerHealth s = replica(0);
+  s.ioRunning = false;
+  s.ioConnecting = true;
+  EXPECT_FALSE(with(s).fresh(s.key, 1000));
+  EXPECT_TRUE(with(s).fresh(s.key, 1000, /*masterFailing=*/true));
+  // Not when the SQL thread is stopped, the lag unknown or over the bound, or the IO thread is
+  // stopped rather than reconnecting.
+  s.sqlRunning = false;
+  EXPECT_FALSE(with(s).fresh(s.key, 1000, true));
+  s = replica(std::nullopt);
+  s.ioRunning = false;
+  s.ioConnecting = true;
+  EXPECT_FALSE(with(s).fresh(s.key, 1000, true));
+  s = replica(2000);
+  s.ioRunning = false;
+  s.ioConnecting = true;
+  EXPECT_FALSE(with(s).fresh(s.key, 1000, true));
+  s = replica(0);
+  s.ioRunning = false;
+  EXPECT_FALSE(with(s).fresh(s.key, 1000, true));
+}
+
+TEST(HealthSnapshot, FailingMeansDownOrTheLastCheckFailed) {
+  ServerHealth s = replica(0);
+  EXPECT_FALSE(isFailing(s));
+  s.consecutiveFailures = 1;
+  EXPECT_TRUE(isFailing(s));
+  s.consecutiveFailures = 0;
+  s.up = false;
+  EXPECT_TRUE(isFailing(s));
+}
+
 TEST(HealthSnapshot, DownIsNotFresh) {
   ServerHealth s = replica(0);
   s.up = false;
