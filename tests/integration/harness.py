@@ -481,6 +481,49 @@ class ShardgateTestCase(unittest.TestCase):
 # Clients
 
 
+def wait_until(predicate, timeout, step=0.05):
+    """Polls predicate() until it is true or `timeout` seconds passed; its last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
+
+
+def point_select(database, port, rows, *args, timeout=180):
+    """sysbench oltp_point_select on one table (sbtest1 of `rows` rows) of `database`."""
+    cmd = ["sysbench", "oltp_point_select", "--db-driver=mysql", "--mysql-host=127.0.0.1",
+           f"--mysql-port={port}", f"--mysql-user={APP_USER}", f"--mysql-password={APP_PASSWORD}",
+           f"--mysql-db={database}", "--tables=1", f"--table-size={rows}", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def prepare_split_sbtest(database, rows, split):
+    """sbtest1 of `rows` rows in `database`, ids below `split` on s0's master, the others on
+    s1's (sysbench fills each master; each keeps the rows it owns)."""
+    for master in ("s0-master", "s1-master"):
+        port = cluster().port(master)
+        with contextlib.closing(pymysql_connect(port, database=None, autocommit=True)) as c:
+            with c.cursor() as cur:
+                cur.execute(f"DROP DATABASE IF EXISTS {database}")
+                cur.execute(f"CREATE DATABASE {database}")
+        r = point_select(database, port, rows, "--threads=1", "prepare")
+        if r.returncode != 0:
+            raise RuntimeError(f"sysbench prepare on {master} failed:\n{r.stdout}{r.stderr}")
+        foreign = f"id >= {split}" if master == "s0-master" else f"id < {split}"
+        with contextlib.closing(pymysql_connect(port, database=None, autocommit=True)) as c:
+            with c.cursor() as cur:
+                cur.execute(f"DELETE FROM {database}.sbtest1 WHERE {foreign}")
+
+
+def drop_on_masters(database):
+    for master in ("s0-master", "s1-master"):
+        with contextlib.closing(pymysql_connect(cluster().port(master), database=None,
+                                                autocommit=True)) as c, c.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {database}")
+
+
 def parse_metric(text, name, **labels):
     """The value of the series `name{labels...}` (exact label set) in Prometheus text, or None."""
     for line in text.splitlines():

@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import subprocess
-import time
 import unittest
 
 import harness
@@ -43,15 +42,6 @@ def app_connections(server):
         return int(cur.fetchone()[0])
 
 
-def wait_until(predicate, timeout, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
-
-
 class AdminApiTest(harness.ShardgateTestCase):
     SHARDGATE_OPTIONS = {"shard_map_text": shard_map(1), "admin_token": TOKEN,
                          "extra_toml": MONITOR}
@@ -66,7 +56,7 @@ class AdminApiTest(harness.ShardgateTestCase):
                     cur.execute("INSERT INTO app.adm_t (id, v) VALUES (1500, 15)")
         super().setUpClass()
         cls.version = 1
-        wait_until(lambda: cls.sg.admin("GET", "/readyz")[0] == 200, timeout=5)
+        harness.wait_until(lambda: cls.sg.admin("GET", "/readyz")[0] == 200, timeout=5)
 
     def put(self, text, token=TOKEN):
         status, _, body = self.sg.admin("PUT", "/shardmap", text, token=token)
@@ -182,14 +172,14 @@ class AdminApiTest(harness.ShardgateTestCase):
         with contextlib.closing(harness.pymysql_connect(self.sg.port, autocommit=True)) as c, \
                 c.cursor() as cur:
             cur.execute("SELECT @@port FROM adm_t WHERE id = 1500")
-            self.assertTrue(wait_until(lambda: app_connections(replica) > 0, timeout=3))
+            self.assertTrue(harness.wait_until(lambda: app_connections(replica) > 0, timeout=3))
             status, reply = self.put(self.next_map(s1_replicas=False))
             self.assertEqual(status, 200, reply)
             self.assertEqual(reply["diff"]["shards_changed"][0]["replicas_removed"],
                              [f"127.0.0.1:{port_of(replica)}"])
             # The session's next statement drops its connection to the removed replica.
             cur.execute("SELECT v, @@port FROM adm_t WHERE id = 1500")
-            self.assertTrue(wait_until(lambda: app_connections(replica) == 0, timeout=3),
+            self.assertTrue(harness.wait_until(lambda: app_connections(replica) == 0, timeout=3),
                             "the removed replica's connections stay open")
             status, reply = self.put(self.next_map())
             self.assertEqual(status, 200, reply)
@@ -197,7 +187,7 @@ class AdminApiTest(harness.ShardgateTestCase):
             def read_by_replica():
                 cur.execute("SELECT @@port FROM adm_t WHERE id = 1500")
                 return cur.fetchone()[0] == port_of(replica)
-            self.assertTrue(wait_until(read_by_replica, timeout=5),
+            self.assertTrue(harness.wait_until(read_by_replica, timeout=5),
                             "the re-added replica is never read")
         self.assert_alive()
 

@@ -14,7 +14,6 @@ It kills and reconfigures cluster servers: ctest runs it alone (RUN_SERIAL).
 """
 
 import contextlib
-import subprocess
 import threading
 import time
 import unittest
@@ -53,15 +52,6 @@ def port_of(server):
     return harness.cluster().port(server)
 
 
-def wait_until(predicate, timeout, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
-
-
 def create_tables():
     for master in ("s0-master", "s1-master"):
         with contextlib.closing(server_connect(master)) as c, c.cursor() as cur:
@@ -80,17 +70,7 @@ class ReplicaKilledUnderLoadTest(harness.ShardgateTestCase):
 
     @classmethod
     def setUpClass(cls):
-        for master in ("s0-master", "s1-master"):
-            port = harness.cluster().port(master)
-            with contextlib.closing(server_connect(master)) as c, c.cursor() as cur:
-                cur.execute(f"DROP DATABASE IF EXISTS {SB_DB}")
-                cur.execute(f"CREATE DATABASE {SB_DB}")
-            r = cls.sysbench(port, "--threads=1", "prepare")
-            if r.returncode != 0:
-                raise RuntimeError(f"sysbench prepare on {master} failed:\n{r.stdout}{r.stderr}")
-            foreign = f"id >= {SPLIT}" if master == "s0-master" else f"id < {SPLIT}"
-            with contextlib.closing(server_connect(master)) as c, c.cursor() as cur:
-                cur.execute(f"DELETE FROM {SB_DB}.sbtest1 WHERE {foreign}")
+        harness.prepare_split_sbtest(SB_DB, SB_ROWS, SPLIT)
         super().setUpClass()
 
     @classmethod
@@ -98,16 +78,11 @@ class ReplicaKilledUnderLoadTest(harness.ShardgateTestCase):
         try:
             super().tearDownClass()
         finally:
-            for master in ("s0-master", "s1-master"):
-                with contextlib.closing(server_connect(master)) as c, c.cursor() as cur:
-                    cur.execute(f"DROP DATABASE IF EXISTS {SB_DB}")
+            harness.drop_on_masters(SB_DB)
 
     @staticmethod
     def sysbench(port, *args):
-        cmd = ["sysbench", "oltp_point_select", "--db-driver=mysql", "--mysql-host=127.0.0.1",
-               f"--mysql-port={port}", "--mysql-user=app", "--mysql-password=app",
-               f"--mysql-db={SB_DB}", "--tables=1", f"--table-size={SB_ROWS}", *args]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        return harness.point_select(SB_DB, port, SB_ROWS, *args, timeout=120)
 
     def tearDown(self):
         restart_if_down("s0-replica1")
@@ -196,7 +171,7 @@ class MasterKilledTest(harness.ShardgateTestCase):
                     return True
                 except pymysql.err.OperationalError:
                     return False
-            self.assertTrue(wait_until(write_works, timeout=5, step=0.1),
+            self.assertTrue(harness.wait_until(write_works, timeout=5, step=0.1),
                             "writes did not resume after the master's restart")
             cur.execute("/* shardgate: master */ SELECT v FROM fo_t WHERE id = 5")
             self.assertEqual(cur.fetchall(), ((51,),))
@@ -256,8 +231,9 @@ class ReadYourWritesTest(harness.ShardgateTestCase):
             self.assertGreater(stale_seen, 10)
             # Once the replica has applied the write (MASTER_DELAY counts whole seconds of the
             # events' timestamps: up to 2 s), the writer's reads go back to it.
-            self.assertTrue(wait_until(lambda: self.read(w)[1] == replica, timeout=6, step=0.1),
-                            "the writer never read the replica again")
+            self.assertTrue(
+                harness.wait_until(lambda: self.read(w)[1] == replica, timeout=6, step=0.1),
+                "the writer never read the replica again")
             self.assertEqual(self.read(w), (20, replica))
 
     def test_max_lag_hint_below_the_replica_lag_reads_the_master(self):

@@ -19,7 +19,6 @@ import contextlib
 import json
 import re
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -49,15 +48,6 @@ def map_version(sg):
 def read_file(path):
     with open(path, encoding="utf-8") as f:
         return f.read()
-
-
-def wait_until(predicate, timeout, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,17 +80,7 @@ class ReloadUnderLoadTest(harness.ShardgateTestCase):
 
     @classmethod
     def setUpClass(cls):
-        # sysbench fills each master with all the rows; each then keeps the ones it owns.
-        for master in ("s0-master", "s1-master"):
-            with contextlib.closing(server_connect(master)) as c, c.cursor() as cur:
-                cur.execute(f"DROP DATABASE IF EXISTS {SB_DB}")
-                cur.execute(f"CREATE DATABASE {SB_DB}")
-            r = cls.sysbench(harness.cluster().port(master), "--threads=1", "prepare")
-            if r.returncode != 0:
-                raise RuntimeError(f"sysbench prepare on {master} failed:\n{r.stdout}{r.stderr}")
-            foreign = f"id >= {SPLIT}" if master == "s0-master" else f"id < {SPLIT}"
-            with contextlib.closing(server_connect(master)) as c, c.cursor() as cur:
-                cur.execute(f"DELETE FROM {SB_DB}.sbtest1 WHERE {foreign}")
+        harness.prepare_split_sbtest(SB_DB, SB_ROWS, SPLIT)
         super().setUpClass()
 
     @classmethod
@@ -108,16 +88,11 @@ class ReloadUnderLoadTest(harness.ShardgateTestCase):
         try:
             super().tearDownClass()
         finally:
-            for master in ("s0-master", "s1-master"):
-                with contextlib.closing(server_connect(master)) as c, c.cursor() as cur:
-                    cur.execute(f"DROP DATABASE IF EXISTS {SB_DB}")
+            harness.drop_on_masters(SB_DB)
 
     @staticmethod
     def sysbench(port, *args):
-        cmd = ["sysbench", "oltp_point_select", "--db-driver=mysql", "--mysql-host=127.0.0.1",
-               f"--mysql-port={port}", "--mysql-user=app", "--mysql-password=app",
-               f"--mysql-db={SB_DB}", "--tables=1", f"--table-size={SB_ROWS}", *args]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=SECONDS + 120)
+        return harness.point_select(SB_DB, port, SB_ROWS, *args, timeout=SECONDS + 120)
 
     def test_50_puts_during_point_select(self):
         sg = self.sg
@@ -134,7 +109,7 @@ class ReloadUnderLoadTest(harness.ShardgateTestCase):
         run.start()
         try:
             # sysbench's threads are connected and querying.
-            self.assertTrue(wait_until(
+            self.assertTrue(harness.wait_until(
                 lambda: sg.metric("shardgate_client_connections") >= THREADS, timeout=15),
                 "sysbench did not connect")
             start = time.monotonic()
@@ -427,7 +402,8 @@ class RejectedReloadTest(harness.ShardgateTestCase):
         since = len(self.sg.log_text())
         with open(path, "w", encoding="utf-8") as f:
             f.write(fixed)
-        self.assertTrue(wait_until(lambda: map_version(self.sg)[0] == version + 1, timeout=3),
+        self.assertTrue(harness.wait_until(lambda: map_version(self.sg)[0] == version + 1,
+                                           timeout=3),
                         "the watcher did not apply the fixed file:\n" + self.sg.log_text()[since:])
         self.assertEqual(self.current(), (version + 1, self.other(layout)))
         self.assertIsNotNone(self.wait_log(
