@@ -146,6 +146,7 @@ class ClientSession {
                                       std::string_view sql);
   awaitable<bool> runOnMasters(const plan::Plan& plan, std::string_view sql, bool transactional);
   awaitable<bool> relayMerged(const plan::Plan& plan, const PacketStream::Packet& cmd);
+  awaitable<bool> relayMergedOnce(const plan::Plan& plan, const PacketStream::Packet& cmd);
   // Multi-statement queries spanning shards (multi_statements.cpp).
   awaitable<bool> runMultiStatements(const std::vector<std::string_view>& pieces);
   void markMoreResults(protocol::Bytes& terminator) const;
@@ -215,6 +216,9 @@ class ClientSession {
                                                        protocol::ByteSpan payload, Link& link,
                                                        uint32_t clientId);
   awaitable<bool> executeOnShards(PreparedStatement& ps, const protocol::ExecuteRequest& req,
+                                  const PacketStream::Packet& cmd, const plan::Plan& p,
+                                  uint32_t clientId);
+  awaitable<bool> executeOnShardsOnce(PreparedStatement& ps, const protocol::ExecuteRequest& req,
                                   const PacketStream::Packet& cmd, const plan::Plan& p,
                                   uint32_t clientId);
   awaitable<bool> stmtCommand(const PacketStream::Packet& cmd);

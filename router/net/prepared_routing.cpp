@@ -232,6 +232,25 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
                                                const protocol::ExecuteRequest& req,
                                                const PacketStream::Packet& cmd, const plan::Plan& p,
                                                uint32_t clientId) {
+  const bool read = ps.stmt.type == sql::StatementType::kSelect && !ps.stmt.insert;
+  // As relayMerged: a replica read whose server fails before answering runs once more.
+  for (bool retryable = read && p.target != plan::Target::kMaster && !inTransaction() &&
+                        p.rewritten.empty();
+       ; retryable = false) {
+    retry_.arm(retryable, client_.bytesWritten());
+    const bool ok = co_await executeOnShardsOnce(ps, req, cmd, p, clientId);
+    if (retry_.takePending()) continue;
+    retry_.disarm();
+    ps.longDataChunks.clear();
+    ps.longData.clear();
+    co_return ok;
+  }
+}
+
+awaitable<bool> ClientSession::executeOnShardsOnce(PreparedStatement& ps,
+                                               const protocol::ExecuteRequest& req,
+                                               const PacketStream::Packet& cmd, const plan::Plan& p,
+                                               uint32_t clientId) {
   if ((req.flags & 0x07) != 0) {
     co_return co_await sendError(client_, 1, caps_, plan::kErrNotSupported, "42000",
                                  "unsupported: a prepared cursor whose execution spans shards; use "
@@ -249,7 +268,7 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
     const shardmap::Shard* shard = map->findShard(shardName);
     if (!shard) continue;
     Link* link = co_await linkFor(*shard, master);
-    if (!link) co_return true;  // the error went to the client
+    if (!link) co_return client_.isOpen();  // the error went to the client (or a retry)
     if (read && !co_await joinTransaction(*link)) co_return client_.isOpen();
     if (rewritten) {
       bool lost = false;
@@ -268,8 +287,6 @@ awaitable<bool> ClientSession::executeOnShards(PreparedStatement& ps,
     if (!payload) co_return client_.isOpen();
     work.push_back({link, std::move(*payload)});
   }
-  ps.longDataChunks.clear();
-  ps.longData.clear();
   const auto start = ServerStats::Clock::now();
   auto busy = busyOn(work);
   if (!read) {

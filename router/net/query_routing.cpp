@@ -596,13 +596,27 @@ awaitable<bool> ClientSession::writeOnEach(std::vector<Work>& work, ResponseKind
 // A read on several shards: each runs the merge's rewritten statement (or the client's own when
 // there is nothing to rewrite) and scatterRead() combines the results.
 awaitable<bool> ClientSession::relayMerged(const plan::Plan& p, const PacketStream::Packet& cmd) {
+  // Replica reads outside a transaction: a server failing before anything reached the client
+  // makes the whole read run once more, on the servers then eligible.
+  for (bool retryable = p.target != plan::Target::kMaster && !inTransaction();;
+       retryable = false) {
+    retry_.arm(retryable, client_.bytesWritten());
+    const bool ok = co_await relayMergedOnce(p, cmd);
+    if (retry_.takePending()) continue;
+    retry_.disarm();
+    co_return ok;
+  }
+}
+
+awaitable<bool> ClientSession::relayMergedOnce(const plan::Plan& p,
+                                               const PacketStream::Packet& cmd) {
   auto map = ctx_->shardMap();
   std::vector<Work> work;
   for (const auto& shardName : p.shards) {
     const shardmap::Shard* shard = map->findShard(shardName);
     if (!shard) continue;
     Link* link = co_await linkFor(*shard, p.target == plan::Target::kMaster || inTransaction());
-    if (!link) co_return true;
+    if (!link) co_return client_.isOpen();
     if (!co_await joinTransaction(*link)) co_return client_.isOpen();
     if (p.merge) {
       work.push_back({link, commandPayload(Command::kQuery, p.merge->sql)});

@@ -211,6 +211,15 @@ awaitable<bool> ClientSession::scatterRead(std::vector<Work>& work, ScatterOptio
       co_await finishResponses(responses, opts.kind, deprecateEof);
       co_return co_await client_.writePacket(err, 1);
     }
+  } else if (failed->lost && retry_.armed && client_.bytesWritten() == retry_.clientBytes) {
+    // Nothing reached the client yet: the caller runs the read again without that server.
+    spdlog::info("client {}: lost {} during a cross-shard read; trying the read again",
+                 client_.peer(), failed->link->name);
+    if (failed->link->stats) failed->link->stats->markFailed();
+    co_await finishResponses(responses, opts.kind, deprecateEof);
+    retry_.armed = false;
+    retry_.pending = true;
+    co_return true;
   } else {
     Bytes err = shardError(*failed);
     if (failed->error) co_await afterStatementError(protocol::errorCodeOf(*failed->error));

@@ -93,12 +93,37 @@ class ReplicaKilledUnderLoadTest(harness.ShardgateTestCase):
         result = {}
         run = threading.Thread(target=lambda: result.update(r=self.sysbench(
             self.sg.port, "--threads=4", "--time=10", "--report-interval=0", "run")))
+        # Meanwhile another client keeps reading across both shards (merged on replicas).
+        stop = threading.Event()
+        scatter = {"reads": 0, "errors": []}
+
+        def scatter_reads():
+            with contextlib.closing(harness.pymysql_connect(self.sg.port, database=SB_DB,
+                                                            autocommit=True)) as c:
+                cur = c.cursor()
+                while not stop.is_set():
+                    try:
+                        cur.execute("SELECT COUNT(*) FROM sbtest1")
+                        if cur.fetchall() != ((SB_ROWS,),):
+                            scatter["errors"].append("wrong count")
+                        cur.execute("SELECT id FROM sbtest1 ORDER BY id DESC LIMIT 2")
+                        if cur.fetchall() != ((SB_ROWS,), (SB_ROWS - 1,)):
+                            scatter["errors"].append("wrong rows")
+                        scatter["reads"] += 2
+                    except Exception as e:  # noqa: BLE001 - every failure counts
+                        scatter["errors"].append(repr(e))
+        reader = threading.Thread(target=scatter_reads)
         before = executes(replica)
         run.start()
+        reader.start()
         time.sleep(3)
         self.assertGreater(executes(replica) - before, 100, "the replica served no reads before")
         harness.cluster_sh("kill", "--server", replica)
         run.join(timeout=60)
+        stop.set()
+        reader.join(timeout=30)
+        self.assertEqual(scatter["errors"], [])
+        self.assertGreater(scatter["reads"], 20)
         r = result["r"]
         self.assertEqual(r.returncode, 0, f"sysbench failed:\n{r.stdout}\n{r.stderr}")
         self.assertNotIn("FATAL", r.stdout + r.stderr)
