@@ -83,7 +83,10 @@ AtomicWrite writeFileAtomically(const std::string& path, std::string_view text) 
   fs::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
 
-  std::string temp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  std::string tempName = ".";
+  tempName += target.filename().string();
+  tempName += ".tmp-XXXXXX";
+  std::string temp = (dir / tempName).string();
   int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) {
     result.error = "cannot create a temporary file in " + dir.string() + ": " + errnoText(errno);

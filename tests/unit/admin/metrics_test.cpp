@@ -251,7 +251,9 @@ TEST(MetricsTest, ConcurrentUpdatesGiveExactTotals) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&m, t] {
       // Half the threads share one shard, so handle creation races too.
-      ServerSeries& s = m.series(t % 2 ? "shared" : "s" + std::to_string(t), Role::kReplica);
+      std::string shard = "shared";
+      if (t % 2 == 0) shard = std::string("s").append(std::to_string(t));
+      ServerSeries& s = m.series(shard, Role::kReplica);
       for (int i = 0; i < kPerThread; ++i) {
         m.countRoute(Route::kMulti);
         m.countError(ErrorKind::kBackend);
