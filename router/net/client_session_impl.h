@@ -134,8 +134,9 @@ class ClientSession {
   // and no transaction holds it: the same server, or — for the primary connection, whose
   // server left the shard map — the default shard's master. False after sending an error.
   awaitable<bool> useOpen(Link* link);
-  // After a shard-map reload, outside a transaction: connections to servers no longer in the map
-  // are closed (the primary's is reopened on next use).
+  // After a shard-map reload: connections to servers no longer in the map are closed (the
+  // primary's is reopened on next use), except those an open transaction holds, which are
+  // closed at a later command once it has ended.
   void followShardMap();
   int64_t mapVersion_ = -1;  // the shard-map version the session's connections follow
   void closeSecondaryLinks();

@@ -103,8 +103,8 @@ awaitable<bool> ClientSession::useOpen(Link* link) {
 
 void ClientSession::followShardMap() {
   auto map = ctx_->shardMap();
-  if (map->version() == mapVersion_ || inTransaction()) return;
-  mapVersion_ = map->version();
+  if (map->version() == mapVersion_) return;
+  bool deferred = false;  // a transaction still holds a removed server: look again later
   std::set<std::string, std::less<>> servers;
   for (const auto& shard : map->shards()) {
     servers.insert(shard.master.str());
@@ -113,6 +113,11 @@ void ClientSession::followShardMap() {
   for (auto it = links_.begin(); it != links_.end();) {
     Link& link = it->second;
     if (servers.count(it->first)) {
+      ++it;
+      continue;
+    }
+    if (isParticipant(link)) {
+      deferred = true;
       ++it;
       continue;
     }
@@ -128,6 +133,7 @@ void ClientSession::followShardMap() {
     link.stream->close();
     it = links_.erase(it);
   }
+  if (!deferred) mapVersion_ = map->version();
 }
 
 void ClientSession::closeSecondaryLinks() {
