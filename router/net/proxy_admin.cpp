@@ -153,10 +153,7 @@ std::string ProxyAdmin::backendsJson() {
     b["in_flight"] = load(stats, true);
     list.push_back(std::move(b));
   });
-  json out;
-  out["shardmap_version"] = map->version();
-  out["backends"] = std::move(list);
-  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return list.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace sg::net

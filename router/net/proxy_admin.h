@@ -24,6 +24,7 @@ class ProxyAdmin final : public admin::AdminApi {
   // 200 with the diff; 400 invalid (errors listed); 409 version not above the current one;
   // 500 the shard-map file could not be written (nothing changed).
   admin::PutReply putShardMap(std::string body) override;
+  // A JSON list: one object per server of the map, masters first per shard.
   std::string backendsJson() override;
 
  private:

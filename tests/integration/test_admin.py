@@ -77,7 +77,9 @@ class AdminApiTest(harness.ShardgateTestCase):
         self.assertEqual(status, 200)
         self.assertIn("application/json", headers["content-type"])
         doc = json.loads(body)
-        backends = {b["address"]: b for b in doc["backends"]}
+        self.assertIsInstance(doc, list)
+        self.assertEqual(len(doc), 4)
+        backends = {b["address"]: b for b in doc}
         for server in ("s0-master", "s0-replica1", "s1-master", "s1-replica1"):
             b = backends[f"127.0.0.1:{port_of(server)}"]
             self.assertEqual(b["shard"], server[:2])
