@@ -43,7 +43,7 @@ bool ProxyAdmin::ready(std::string& why) {
       why = "shard " + shard.name + " master " + key + " not checked yet";
       return false;
     }
-    if (!h->up || h->consecutiveFailures > 0) {
+    if (!h->up) {
       why = "shard " + shard.name + " master " + key + " is unreachable: " + h->lastError;
       return false;
     }

@@ -17,7 +17,8 @@ class ProxyAdmin final : public admin::AdminApi {
   ProxyAdmin(std::shared_ptr<ProxyContext> ctx, std::shared_ptr<MapReloader> reloader)
       : ctx_(std::move(ctx)), reloader_(std::move(reloader)) {}
 
-  // Ready when the monitor has checked every shard's master and found it up.
+  // Ready when the monitor has checked every shard's master and found it up (not down after
+  // [monitor] fail_after failed checks).
   bool ready(std::string& why) override;
   std::string metricsText() override;
   std::pair<std::string, int64_t> shardMap() override;

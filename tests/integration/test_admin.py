@@ -128,6 +128,14 @@ class AdminApiTest(harness.ShardgateTestCase):
             self.assertIsNotNone(lag)
             self.assertLess(lag, 5)
 
+    def test_metrics_pass_promtool_lint(self):
+        status, headers, text = self.sg.admin("GET", "/metrics")
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["content-type"].startswith("text/plain; version=0.0.4"))
+        r = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
+                           text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
     def test_put_applies_a_new_map_to_the_next_statement(self):
         with contextlib.closing(harness.pymysql_connect(self.sg.port, autocommit=True)) as c, \
                 c.cursor() as cur:
