@@ -194,6 +194,14 @@ void ClientSession::registerSession(const std::string& user) {
       for (auto& [key, link] : links_) link.stream->close();
     });
   };
+  entry.dropBackend = [ex = client_.socket().get_executor(), alive = alive_,
+                      this](const std::string& key) {
+    asio::post(ex, [alive, this, key] {
+      if (!*alive) return;
+      auto it = links_.find(key);
+      if (it != links_.end()) it->second.stream->close();
+    });
+  };
   ctx_->sessions().add(connectionId_, std::move(entry));
 }
 

@@ -258,8 +258,9 @@ std::string lagText(const std::optional<int64_t>& lag) {
 }
 
 // Updates up/down after a check and logs what changed.
-void record(const ProxySettings& s, ServerWorker& w, const std::optional<std::string>& failure,
+void record(MonitorShared& m, ServerWorker& w, const std::optional<std::string>& failure,
             Clock::time_point started) {
+  const ProxySettings& s = m.ctx->settings();
   health::ServerHealth& h = w.health;
   const auto now = Clock::now();
   h.checked = true;
@@ -273,6 +274,9 @@ void record(const ProxySettings& s, ServerWorker& w, const std::optional<std::st
       h.up = false;
       spdlog::warn("monitor: {} {} of shard {} is down after {} failed checks: {}",
                    roleName(h.role), h.key, h.shard, h.consecutiveFailures, *failure);
+      // Statements waiting on a server that stopped answering (not dead: hung, or cut off
+      // without a reset) end now instead of waiting for it.
+      m.ctx->sessions().dropBackend(w.host, w.port, h.key);
     } else {
       spdlog::debug("monitor: check of {} failed: {}", h.key, *failure);
     }
@@ -327,7 +331,7 @@ awaitable<void> runServer(std::shared_ptr<MonitorShared> m, std::shared_ptr<Serv
     const auto started = Clock::now();
     std::optional<std::string> failure = co_await checkOnce(*m, *w, timeout);
     if (w->retired) break;
-    record(s, *w, failure, started);
+    record(*m, *w, failure, started);
     if (!co_await nextRound(timer, next, s.monitorInterval)) break;
   }
   if (w->conn) w->conn->close();

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace sg::net {
 
@@ -19,6 +20,9 @@ struct SessionEntry {
   uint16_t backendPort = 0;
   uint32_t backendThreadId = 0;  // from that server's greeting
   std::function<void()> close;   // ends the session from any thread
+  // Closes the session's connection to the server "host:port" (from any thread): a statement
+  // waiting on it ends with ERR 2013.
+  std::function<void(const std::string& key)> dropBackend;
 };
 
 class SessionRegistry {
@@ -39,6 +43,20 @@ class SessionRegistry {
     it->second.backendHost = host;
     it->second.backendPort = port;
     it->second.backendThreadId = threadId;
+  }
+  // Every session whose statements run on host:port loses its connection there (the monitor
+  // found the server down: statements waiting on it fail instead of hanging).
+  void dropBackend(const std::string& host, uint16_t port, const std::string& key) {
+    std::vector<std::function<void(const std::string&)>> drops;
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& [id, s] : sessions_) {
+        if (s.backendHost == host && s.backendPort == port && s.dropBackend) {
+          drops.push_back(s.dropBackend);
+        }
+      }
+    }
+    for (const auto& drop : drops) drop(key);
   }
   std::optional<SessionEntry> find(uint32_t id) const {
     std::lock_guard lock(mutex_);

@@ -9,11 +9,14 @@
   session always reads its own write, while another session reads the stale replica; once the
   replica has applied the write, the writer's reads go back to it.
 - `/* shardgate: max_lag_ms=N */` below the replica's lag sends the read to the master.
+- A master SIGSTOPped: the write waiting on it fails once the monitor finds it down.
 
 It kills and reconfigures cluster servers: ctest runs it alone (RUN_SERIAL).
 """
 
 import contextlib
+import os
+import signal
 import threading
 import time
 import unittest
@@ -201,6 +204,69 @@ class MasterKilledTest(harness.ShardgateTestCase):
             cur.execute("/* shardgate: master */ SELECT v FROM fo_t WHERE id = 5")
             self.assertEqual(cur.fetchall(), ((51,),))
         self.assertRegex(self.sg.log_text(), r"master 127\.0\.0\.1:\d+ of shard s0 is up again")
+        self.assert_alive()
+
+
+def server_pid(server):
+    with contextlib.closing(server_connect(server)) as c, c.cursor() as cur:
+        cur.execute("SELECT @@pid_file")
+        path = cur.fetchone()[0]
+    if not os.path.isabs(path):
+        with contextlib.closing(server_connect(server)) as c, c.cursor() as cur:
+            cur.execute("SELECT @@datadir")
+            path = os.path.join(cur.fetchone()[0], path)
+    with open(path, encoding="utf-8") as f:
+        return int(f.read().strip())
+
+
+class MasterHungTest(harness.ShardgateTestCase):
+    """A master that stops answering without closing anything (SIGSTOP): the write waiting on it
+    ends with an error once the monitor finds the master down, reads go on from the replica, and
+    after SIGCONT writes work again in the same session."""
+    SHARDGATE_OPTIONS = {"log_level": "info", "shard_map_text": shard_map(),
+                         "connect_timeout_ms": 500, "extra_toml": MONITOR}
+
+    @classmethod
+    def setUpClass(cls):
+        create_tables()
+        super().setUpClass()
+
+    def test_statement_waiting_on_a_hung_master_ends(self):
+        pid = server_pid("s0-master")
+        time.sleep(0.5)
+        with contextlib.closing(harness.pymysql_connect(self.sg.port, autocommit=True)) as c, \
+                c.cursor() as cur:
+            cur.execute("INSERT INTO fo_t (id, v) VALUES (8, 80)")
+            time.sleep(0.5)  # replicated
+            os.kill(pid, signal.SIGSTOP)
+            # Whatever happens here, the master runs again (a hang must not take the cluster).
+            resume = threading.Timer(20, os.kill, (pid, signal.SIGCONT))
+            resume.start()
+            try:
+                t0 = time.monotonic()
+                with self.assertRaises(pymysql.err.OperationalError) as cm:
+                    cur.execute("UPDATE fo_t SET v = 81 WHERE id = 8")
+                # Down after fail_after (3) checks of connect_timeout_ms (0.5 s) each.
+                self.assertLess(time.monotonic() - t0, 6)
+                self.assertIn(cm.exception.args[0], (2003, 2013), cm.exception.args)
+                cur.execute("SELECT v, @@port FROM fo_t WHERE id = 8")
+                self.assertEqual(cur.fetchall(), ((80, port_of("s0-replica1")),))
+                t0 = time.monotonic()
+                with self.assertRaises(pymysql.err.OperationalError) as cm:
+                    cur.execute("UPDATE fo_t SET v = 82 WHERE id = 8")
+                self.assertLess(time.monotonic() - t0, 1)
+                self.assertEqual(cm.exception.args[0], 2003)
+            finally:
+                os.kill(pid, signal.SIGCONT)
+                resume.cancel()
+
+            def write_works():
+                try:
+                    cur.execute("UPDATE fo_t SET v = 83 WHERE id = 8")
+                    return True
+                except pymysql.err.OperationalError:
+                    return False
+            self.assertTrue(harness.wait_until(write_works, timeout=10, step=0.2))
         self.assert_alive()
 
 
