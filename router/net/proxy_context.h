@@ -61,7 +61,8 @@ class ProxyContext {
       : settings_(std::move(settings)),
         auth_(std::move(auth)),
         map_(std::move(map)),
-        tls_(std::move(tls)) {}
+        tls_(std::move(tls)),
+        mapVersion_(map_->version()) {}
 
   const ProxySettings& settings() const { return settings_; }
   Authenticator& auth() { return *auth_; }
@@ -72,7 +73,13 @@ class ProxyContext {
   boost::asio::ssl::context* tls() const { return tls_.get(); }
 
   std::shared_ptr<const shardmap::ShardMap> shardMap() const { return std::atomic_load(&map_); }
-  void setShardMap(std::shared_ptr<const shardmap::ShardMap> m) { std::atomic_store(&map_, std::move(m)); }
+  void setShardMap(std::shared_ptr<const shardmap::ShardMap> m) {
+    const int64_t version = m->version();
+    std::atomic_store(&map_, std::move(m));
+    mapVersion_.store(version, std::memory_order_release);
+  }
+  // The current map's version, without taking the map (sessions check it at every command).
+  int64_t shardMapVersion() const { return mapVersion_.load(std::memory_order_acquire); }
 
   // The monitor's latest view of the servers; nullptr until its first round.
   std::shared_ptr<const health::HealthSnapshot> healthSnapshot() const {
@@ -110,6 +117,7 @@ class ProxyContext {
   std::shared_ptr<Authenticator> auth_;
   std::shared_ptr<const shardmap::ShardMap> map_;
   std::shared_ptr<boost::asio::ssl::context> tls_;
+  std::atomic<int64_t> mapVersion_;
   std::shared_ptr<const health::HealthSnapshot> health_;
   SessionRegistry sessions_;
   ServerStatsRegistry serverStats_;

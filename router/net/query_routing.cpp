@@ -102,8 +102,8 @@ awaitable<bool> ClientSession::useOpen(Link* link) {
 }
 
 void ClientSession::followShardMap() {
+  if (ctx_->shardMapVersion() == mapVersion_) return;
   auto map = ctx_->shardMap();
-  if (map->version() == mapVersion_) return;
   bool deferred = false;  // a transaction still holds a removed server: look again later
   std::set<std::string, std::less<>> servers;
   for (const auto& shard : map->shards()) {
