@@ -62,7 +62,12 @@ shardmap::ApplyResult MapReloader::record(shardmap::ApplyResult r, std::string_v
       break;
     }
     case Kind::kUnchanged:
-      spdlog::debug("shard map ({}): {}", via, r.message);
+      // The watcher sees every write-back of a PUT; an operator's SIGHUP deserves an answer.
+      if (via == "SIGHUP") {
+        spdlog::info("shard map ({}): {}", via, r.message);
+      } else {
+        spdlog::debug("shard map ({}): {}", via, r.message);
+      }
       break;
     case Kind::kStale:
       metrics.countReload(admin::ReloadResult::kStale);
