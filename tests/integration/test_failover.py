@@ -5,9 +5,9 @@
 - A master SIGKILLed: reads of its shard are still served by its replica, writes to it fail at
   once with ERR 2003 naming the shard and server, the other shard's writes go on; restarted,
   writes succeed again in the same session, without restarting shardgate.
-- Read-your-writes (`read_your_writes = "session"`) with a replica delayed by MASTER_DELAY: a
-  session always reads its own write, while another session reads the stale replica; once the
-  replica has applied the write, the writer's reads go back to it.
+- Read-your-writes (`read_your_writes = "session"`) with a replica held back (LOCK TABLES on
+  it blocks its SQL thread): a session always reads its own write, while another session reads
+  the stale replica; once the replica has applied the write, the writer's reads go back to it.
 - `/* shardgate: max_lag_ms=N */` below the replica's lag sends the read to the master.
 - A master SIGSTOPped: the write waiting on it fails once the monitor finds it down.
 
@@ -24,7 +24,7 @@ import unittest
 import pymysql
 
 import harness
-from test_monitor import admin_sql, server_connect
+from test_monitor import server_connect
 from test_sysbench import parse_stats
 
 INTERVAL_MS = 100
@@ -271,8 +271,10 @@ class MasterHungTest(harness.ShardgateTestCase):
 
 
 class ReadYourWritesTest(harness.ShardgateTestCase):
-    """s1's replica applies everything a second late (MASTER_DELAY = 1): with a 5 s max_lag_ms
-    it counts as fresh, so only read-your-writes keeps a writer from reading stale rows."""
+    """s1's replica is held back: a session on it holds LOCK TABLES fo_t READ, so its SQL thread
+    waits to apply writes to fo_t (and everything after them) while its measured lag grows from
+    0. With a 5 s max_lag_ms it still counts as fresh, so only read-your-writes keeps a writer from
+    reading stale rows."""
     SHARDGATE_OPTIONS = {
         "log_level": "info", "shard_map_text": shard_map(),
         "extra_toml": MONITOR + "max_lag_ms = 5000\n[routing]\nread_your_writes = \"session\"\n"}
@@ -283,16 +285,7 @@ class ReadYourWritesTest(harness.ShardgateTestCase):
         create_tables()
         with contextlib.closing(server_connect("s1-master")) as c, c.cursor() as cur:
             cur.execute("INSERT INTO app.fo_t (id, v) VALUES (6000, 0)")
-        time.sleep(0.3)
-        admin_sql(cls.REPLICA, "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 1; START SLAVE")
         super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            super().tearDownClass()
-        finally:
-            admin_sql(cls.REPLICA, "STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 0; START SLAVE")
 
     @staticmethod
     def read(cur, hint=""):
@@ -300,43 +293,62 @@ class ReadYourWritesTest(harness.ShardgateTestCase):
         cur.execute(f"{hint}SELECT v, @@port FROM fo_t WHERE id = 6000")
         return cur.fetchall()[0]
 
+    @contextlib.contextmanager
+    def replica_held_back(self):
+        """While it lasts, the replica applies nothing after the next write to fo_t."""
+        with contextlib.closing(server_connect(self.REPLICA)) as c, c.cursor() as cur:
+            cur.execute("LOCK TABLES app.fo_t READ")
+            try:
+                yield
+            finally:
+                cur.execute("UNLOCK TABLES")
+
+    def wait_for_replica(self, cur):
+        """The replica (caught up and fresh) answers reads of row 6000."""
+        replica = port_of(self.REPLICA)
+        self.assertTrue(harness.wait_until(lambda: self.read(cur)[1] == replica, timeout=10,
+                                           step=0.1), "the replica is not read")
+
     def test_session_reads_its_own_writes_from_a_lagging_replica(self):
         replica, master = port_of(self.REPLICA), port_of("s1-master")
-        time.sleep(2.5)  # the delayed replica has applied the setup and is measured fresh
         writer = harness.pymysql_connect(self.sg.port, autocommit=True)
         other = harness.pymysql_connect(self.sg.port, autocommit=True)
         with contextlib.closing(writer), contextlib.closing(other), writer.cursor() as w, \
                 other.cursor() as o:
-            self.assertEqual(self.read(w)[1], replica, "the replica is not read")
+            self.wait_for_replica(w)
+            start = self.read(o)[0]
             stale_seen = 0
-            for v in range(1, 21):
-                w.execute(f"UPDATE fo_t SET v = {v} WHERE id = 6000")
-                for _ in range(3):
-                    self.assertEqual(self.read(w), (v, master), "the writer read a stale row")
-                value, port = self.read(o)
-                self.assertEqual(port, replica)
-                stale_seen += value != v
-                time.sleep(0.02)
-            # The other session reads the delayed replica and saw old values: the writer's
+            with self.replica_held_back():
+                for v in range(start + 1, start + 21):
+                    w.execute(f"UPDATE fo_t SET v = {v} WHERE id = 6000")
+                    for _ in range(3):
+                        self.assertEqual(self.read(w), (v, master), "the writer read a stale row")
+                    value, port = self.read(o)
+                    self.assertEqual(port, replica)
+                    stale_seen += value != v
+            # The other session read the held-back replica and saw old values: the writer's
             # right answers were not luck.
-            self.assertGreater(stale_seen, 10)
-            # Once the replica has applied the write (MASTER_DELAY counts whole seconds of the
-            # events' timestamps: up to 2 s), the writer's reads go back to it.
+            self.assertEqual(stale_seen, 20)
+            # Once the replica has applied the writes, the writer's reads go back to it.
             self.assertTrue(
-                harness.wait_until(lambda: self.read(w)[1] == replica, timeout=6, step=0.1),
+                harness.wait_until(lambda: self.read(w)[1] == replica, timeout=10, step=0.1),
                 "the writer never read the replica again")
-            self.assertEqual(self.read(w), (20, replica))
+            self.assertEqual(self.read(w), (start + 20, replica))
 
     def test_max_lag_hint_below_the_replica_lag_reads_the_master(self):
-        time.sleep(2.5)
         with contextlib.closing(harness.pymysql_connect(self.sg.port, autocommit=True)) as c, \
                 c.cursor() as cur:
-            self.assertEqual(self.read(cur)[1], port_of(self.REPLICA))
-            for _ in range(5):
-                self.assertEqual(self.read(cur, "/* shardgate: max_lag_ms=200 */ ")[1],
-                                 port_of("s1-master"))
-            self.assertEqual(self.read(cur, "/* shardgate: max_lag_ms=4000 */ ")[1],
-                             port_of(self.REPLICA))
+            self.wait_for_replica(cur)
+            with self.replica_held_back():
+                # A write the replica can't apply: its measured lag grows from now on.
+                with contextlib.closing(server_connect("s1-master")) as m, m.cursor() as mc:
+                    mc.execute("UPDATE app.fo_t SET v = v + 1 WHERE id = 6000")
+                time.sleep(1.0)
+                for _ in range(5):
+                    self.assertEqual(self.read(cur, "/* shardgate: max_lag_ms=200 */ ")[1],
+                                     port_of("s1-master"))
+                self.assertEqual(self.read(cur, "/* shardgate: max_lag_ms=4000 */ ")[1],
+                                 port_of(self.REPLICA))
 
 
 if __name__ == "__main__":
