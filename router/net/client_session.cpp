@@ -148,10 +148,7 @@ awaitable<ClientSession::LinkResult> ClientSession::openLink(const shardmap::Sha
   link.series = &ctx_->metrics().series(
       shard.name, master ? admin::Role::kMaster : admin::Role::kReplica);
   // A new connection to a server has none of the session's prepared statements.
-  for (auto& [id, ps] : prepared_) {
-    ps.onServer.erase(link.key);
-    ps.pieces.erase(link.key);
-  }
+  forgetPrepared(link.key);
   auto [it, inserted] = links_.insert_or_assign(server.str(), std::move(link));
   out.link = &it->second;
   co_return out;

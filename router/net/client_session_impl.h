@@ -140,6 +140,11 @@ class ClientSession {
   void followShardMap();
   int64_t mapVersion_ = -1;  // the shard-map version the session's connections follow
   void closeSecondaryLinks();
+  using Links = std::map<std::string, Link>;  // by "host:port"
+  // The session's prepared statements (and split-INSERT pieces) on server `key` are gone.
+  void forgetPrepared(const std::string& key);
+  // Closes and removes a connection; the next one along.
+  Links::iterator dropLink(Links::iterator it);
 
   // Routing (query_routing.cpp).
   awaitable<bool> routeQuery(const PacketStream::Packet& cmd);
@@ -285,7 +290,7 @@ class ClientSession {
   static std::string newGtrid(const std::string& coordinatorKey);
   void noteStatus(uint16_t status);
 
-  std::map<std::string, Link> links_;  // by "host:port"
+  Links links_;
   Link* primary_ = nullptr;
   Link* current_ = nullptr;
   Transaction txn_;
@@ -316,15 +321,26 @@ class ClientSession {
   void countQuery(Link& link, ServerStats::Clock::time_point sent) const {
     if (link.series) link.series->countQuery(statementKind_, ServerStats::Clock::now() - sent);
   }
-  void countQueries(const std::vector<Work>& work, ServerStats::Clock::time_point sent) const {
-    for (const Work& w : work) countQuery(*w.link, sent);
-  }
-  // The servers of a multi-server command, counted in flight while the result lives.
-  static std::deque<InFlight> busyOn(const std::vector<Work>& work) {
-    std::deque<InFlight> busy;
-    for (const Work& w : work) busy.emplace_back(w.link->stats.get());
-    return busy;
-  }
+  // A command on the servers of `work`: in flight on each while it lives, then counted in their
+  // query metrics with its duration.
+  class RunningOn {
+   public:
+    RunningOn(const ClientSession& session, const std::vector<Work>& work)
+        : session_(session), work_(work), start_(ServerStats::Clock::now()) {
+      for (const Work& w : work) busy_.emplace_back(w.link->stats.get());
+    }
+    RunningOn(const RunningOn&) = delete;
+    RunningOn& operator=(const RunningOn&) = delete;
+    ~RunningOn() {
+      for (const Work& w : work_) session_.countQuery(*w.link, start_);
+    }
+
+   private:
+    const ClientSession& session_;
+    const std::vector<Work>& work_;
+    ServerStats::Clock::time_point start_;
+    std::deque<InFlight> busy_;
+  };
   // What a command's outcome adds to the metrics: an ERR shardgate itself sent.
   void countErrors(uint64_t errorsBefore);
   // How the transaction being ended ended, for shardgate_transactions_total.

@@ -287,12 +287,9 @@ awaitable<bool> ClientSession::executeOnShardsOnce(PreparedStatement& ps,
     if (!payload) co_return client_.isOpen();
     work.push_back({link, std::move(*payload)});
   }
-  const auto start = ServerStats::Clock::now();
-  auto busy = busyOn(work);
   if (!read) {
-    const bool ok = co_await writeOnEach(work, ResponseKind::kStmtExecute, true);
-    countQueries(work, start);
-    co_return ok;
+    RunningOn running(*this, work);
+    co_return co_await writeOnEach(work, ResponseKind::kStmtExecute, true);
   }
   ScatterOptions opts;
   opts.spec = merge;
@@ -314,9 +311,8 @@ awaitable<bool> ClientSession::executeOnShardsOnce(PreparedStatement& ps,
     for (uint16_t i = 0; i < ps.params; ++i)
       opts.params.push_back(boundLiteral(req, cmd.payload, i));
   }
-  const bool ok = co_await scatterRead(work, std::move(opts));
-  countQueries(work, start);
-  co_return ok;
+  RunningOn running(*this, work);
+  co_return co_await scatterRead(work, std::move(opts));
 }
 
 // A bound parameter as a HAVING literal.
@@ -372,11 +368,8 @@ awaitable<bool> ClientSession::executeSplitInsert(PreparedStatement& ps,
     }
     work.push_back({link, std::move(*payload)});
   }
-  const auto start = ServerStats::Clock::now();
-  auto busy = busyOn(work);
-  const bool ok = co_await writeOnEach(work, ResponseKind::kStmtExecute, true);
-  countQueries(work, start);
-  co_return ok;
+  RunningOn running(*this, work);
+  co_return co_await writeOnEach(work, ResponseKind::kStmtExecute, true);
 }
 
 // FETCH, CLOSE, RESET and SEND_LONG_DATA: addressed by the client's statement id.

@@ -93,8 +93,7 @@ awaitable<bool> ClientSession::useOpen(Link* link) {
   if (link == primary_ && fresh != primary_) {
     primary_ = fresh;
     if (current_ && current_->key == oldKey) current_ = nullptr;
-    for (auto& [id, ps] : prepared_) ps.onServer.erase(oldKey);
-    links_.erase(oldKey);
+    dropLink(links_.find(oldKey));
     ctx_->sessions().updateBackend(connectionId_, fresh->host, fresh->port, fresh->threadId);
   }
   use(fresh);
@@ -126,14 +125,22 @@ void ClientSession::followShardMap() {
       ++it;
       continue;
     }
-    for (auto& [id, ps] : prepared_) {
-      ps.onServer.erase(it->first);
-      ps.pieces.erase(it->first);
-    }
-    link.stream->close();
-    it = links_.erase(it);
+    it = dropLink(it);
   }
   if (!deferred) mapVersion_ = map->version();
+}
+
+void ClientSession::forgetPrepared(const std::string& key) {
+  for (auto& [id, ps] : prepared_) {
+    ps.onServer.erase(key);
+    ps.pieces.erase(key);
+  }
+}
+
+ClientSession::Links::iterator ClientSession::dropLink(Links::iterator it) {
+  forgetPrepared(it->first);
+  it->second.stream->close();
+  return links_.erase(it);
 }
 
 void ClientSession::closeSecondaryLinks() {
@@ -142,12 +149,7 @@ void ClientSession::closeSecondaryLinks() {
       ++it;
       continue;
     }
-    for (auto& [id, ps] : prepared_) {
-      ps.onServer.erase(it->first);
-      ps.pieces.erase(it->first);
-    }
-    it->second.stream->close();
-    it = links_.erase(it);
+    it = dropLink(it);
   }
   current_ = primary_;
   txn_ = Transaction{};
@@ -279,9 +281,9 @@ awaitable<ClientSession::Link*> ClientSession::linkFor(const shardmap::Shard& sh
     Link& link = it->second;
     // A server that failed (or restarted) since this connection was opened has likely closed
     // it: replace it before use, unless a transaction holds it.
+    if (isParticipant(link)) co_return &link;
     const auto failedAt = std::max(h ? h->failedAt : ServerStats::Clock::time_point{},
                                    statsFor(key)->failedAt());
-    if (isParticipant(link)) co_return &link;
     if (failedAt < link.openedAt && !link.stream->peerGone()) co_return &link;
     link.stream->close();
   }
@@ -528,11 +530,8 @@ awaitable<bool> ClientSession::runOnMasters(const plan::Plan& p, std::string_vie
     // The DDL commits the transaction of the one server that holds it (several are refused).
     if (!txn_.participants.empty()) endTransaction(false);
   }
-  const auto start = ServerStats::Clock::now();
-  auto busy = busyOn(work);
-  const bool ok = co_await writeOnEach(work, ResponseKind::kQuery, transactional);
-  countQueries(work, start);
-  co_return ok;
+  RunningOn running(*this, work);
+  co_return co_await writeOnEach(work, ResponseKind::kQuery, transactional);
 }
 
 // DML on several masters is atomic: inside a transaction every master joins it (and a statement
@@ -636,11 +635,8 @@ awaitable<bool> ClientSession::relayMergedOnce(const plan::Plan& p,
     opts.bounds.offset = p.merge->offset.literal.value_or(0);
     opts.bounds.limit = p.merge->limit.literal;
   }
-  const auto start = ServerStats::Clock::now();
-  auto busy = busyOn(work);
-  const bool ok = co_await scatterRead(work, std::move(opts));
-  countQueries(work, start);
-  co_return ok;
+  RunningOn running(*this, work);
+  co_return co_await scatterRead(work, std::move(opts));
 }
 
 // COM_INIT_DB: like USE, on every connection of the session.
